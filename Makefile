@@ -1,0 +1,54 @@
+# SPDX-License-Identifier: GPL-2.0
+# pt_walk: the project's entry point.  See README.md.
+#
+#   make              the main job: deps, tree, series, x86_64 build, boot,
+#                     KUnit, and where everything is
+#   make check        every test tier; ends with "N passed, N failed"
+#   make check-quick  the tiers that need no kernel build
+
+SHELL := /bin/bash
+S := scripts
+ARCHES := x86_64 arm64
+
+.PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
+	user bench-user fuzz clean help
+
+all: deps
+	@$(S)/main.sh
+
+help:
+	@sed -n '2,8p' Makefile
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+patches: tree
+	@$(S)/patches.sh
+
+apply: patches
+	@$(S)/apply.sh
+
+build-%: apply
+	@$(S)/build.sh $* stock
+	@$(S)/build.sh $* patched
+
+user:
+	@$(MAKE) -s -C tests/user
+
+bench-user:
+	@$(MAKE) -s -C tests/user bench
+
+fuzz:
+	@$(MAKE) -s -C tests/user fuzz-run
+
+check: deps
+	@$(S)/check.sh full
+
+check-quick: deps
+	@$(S)/check.sh quick
+
+clean:
+	rm -rf out build/kbuild build/user

@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# check.sh quick|full: run the test tiers, write out/check/results.tsv (one
+# line per test: tier<TAB>test<TAB>pass|fail|skip), keep raw logs under
+# out/check/logs/, and end with one line "N passed, N failed, N skipped".
+# quick: the tiers that need no kernel build (lint of the series, user).
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:-full}
+CHECK=$OUT/check
+LOGS=$CHECK/logs
+RES=$CHECK/results.tsv
+rm -rf "$CHECK"
+mkdir -p "$LOGS"
+: >"$RES"
+ARCHES=${ARCHES:-x86_64 arm64}
+
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RES"; }
+
+# step TIER TEST LOGNAME CMD...: run CMD, record pass/fail, keep its log.
+step() {
+	local tier=$1 test=$2 log=$LOGS/$3.log
+	shift 3
+	if "$@" >"$log" 2>&1; then
+		record "$tier" "$test" pass
+		return 0
+	fi
+	record "$tier" "$test" fail
+	printf 'FAIL %s %s (log: %s)\n' "$tier" "$test" "$log" >&2
+	tail -n 8 "$log" | sed 's/^/  | /' >&2
+	return 1
+}
+
+# --- lint: the series and the project's kernel files ----------------------
+tier_lint() {
+	local p f
+	if ! step lint series-generate patches "$TOP/scripts/patches.sh"; then
+		return 1
+	fi
+	for p in "$OUT"/patches/0*.patch; do
+		case "$p" in */0000-cover-letter.patch) continue ;; esac
+		step lint "checkpatch.$(basename "$p" .patch | cut -c1-4)" \
+			"checkpatch-$(basename "$p" .patch)" \
+			perl "$KSRC/scripts/checkpatch.pl" --strict --root="$KSRC" "$p" || true
+	done
+	for f in $(kernel_files); do
+		step lint "kernel-doc.${f//\//_}" "kernel-doc-${f//\//_}" \
+			bash -c 'out=$("$1"/scripts/kernel-doc -none -Wall "$2" 2>&1); echo "$out"; [ -z "$out" ]' \
+			_ "$KSRC" "$TOP/$f" || true
+	done
+	step lint indirect-call-checker-selftest indirect-selftest \
+		"$TOP/scripts/indirect_calls.sh" --selftest || true
+}
+
+# The project's own kernel sources (what lands in the kernel tree).
+kernel_files() {
+	(cd "$TOP" && ls include/linux/pt_*.h include/asm-generic/pt_levels.h \
+		arch/*/include/asm/pt_levels.h mm/*.c tests/kunit/*.[ch] 2>/dev/null)
+}
+
+# --- user: the userspace harness --------------------------------------------
+tier_user() {
+	if ! step user harness-build user-build make -C "$TOP/tests/user"; then
+		return 1
+	fi
+	"$BUILD/user/pt_geom_user" "$RES" >"$LOGS/user.log" 2>&1 || true
+	grep -q '^# .* passed' "$LOGS/user.log" || record user harness-run fail
+}
+
+# --- kernels: build, boot, KUnit, object checks -----------------------------
+tier_kernel() {
+	local arch=$1 v ok=1 initrd=$BUILD/initramfs-$arch.cpio
+	for v in stock patched; do
+		if ! step "boot-$arch" "build-$v" "build-$arch-$v" "$TOP/scripts/build.sh" "$arch" "$v"; then
+			ok=0
+		fi
+	done
+	if [ $ok = 0 ]; then
+		record "kunit-$arch" build fail
+		return 1
+	fi
+	step "boot-$arch" initramfs "initramfs-$arch" \
+		"$TOP/scripts/initramfs.sh" "$arch" "$initrd" "$TOP/tests/boot" || return 1
+	for v in stock patched; do
+		if step "boot-$arch" "boot-$v" "boot-$arch-$v" \
+			"$TOP/scripts/boot.sh" "$arch" "$v" "$initrd" "$LOGS/console-$arch-$v.log"; then
+			# The boot script printed /proc/self/smaps: check it is there.
+			step "boot-$arch" "smaps-$v" "smaps-$arch-$v" \
+				awk '/^PT_WALK: BEGIN 00-smaps/{on=1} on && /^Rss: +[0-9]+ kB/{n++}
+				     /^PT_WALK: END 00-smaps/{on=0} END{exit !(n > 0)}' \
+				"$LOGS/console-$arch-$v.log" || true
+		fi
+	done
+	if [ -f "$LOGS/console-$arch-patched.log" ]; then
+		python3 "$TOP/scripts/kunit_results.py" "$KWORK" "kunit-$arch" \
+			"$LOGS/console-$arch-patched.log" >>"$RES" 2>"$LOGS/kunit-$arch.log" ||
+			record "kunit-$arch" parse fail
+	else
+		record "kunit-$arch" boot fail
+	fi
+	step lint "indirect-calls-$arch" "indirect-$arch" \
+		"$TOP/scripts/indirect_calls.sh" "$arch" "$BUILD/kbuild/$arch-patched" || true
+	step lint "w1-sparse-$arch" "w1-sparse-$arch" \
+		"$TOP/scripts/kwarnings.sh" "$arch" || true
+}
+
+summary() {
+	local p f s
+	p=$(awk -F'\t' '$3=="pass"' "$RES" | wc -l)
+	f=$(awk -F'\t' '$3=="fail"' "$RES" | wc -l)
+	s=$(awk -F'\t' '$3=="skip"' "$RES" | wc -l)
+	echo "results: $RES (logs: $LOGS)"
+	awk -F'\t' '$3=="fail"{print "  failed: " $1 " " $2}' "$RES" | head -n 30
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" = 0 ] && [ "$p" -gt 0 ]
+}
+
+start=$SECONDS
+"$TOP/scripts/tree.sh"
+say "tier lint"
+tier_lint
+say "tier user"
+tier_user
+if [ "$mode" = full ]; then
+	if step lint series-apply apply "$TOP/scripts/apply.sh"; then
+		for arch in $ARCHES; do
+			say "tiers for $arch"
+			tier_kernel "$arch" || true
+		done
+	fi
+fi
+say "check ($mode) took $((SECONDS - start)) s"
+summary

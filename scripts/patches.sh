@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Generate the patch series: out/patches/0000-cover-letter.patch plus one
+# patch per step in scripts/series/ (in file-name order).
+#
+# Each step is built as a commit in a scratch worktree of the kernel tree
+# (build/series-work) and exported with git format-patch, so the series is
+# exactly what git produced from the overlay files, the recorded edits and
+# the Coccinelle runs.  A step file sets SUBJECT, MSG and FILES (overlay
+# paths copied to their kernel path) and may define edit() for changes to
+# existing kernel files, run in the scratch tree.
+. "$(dirname "$0")/lib.sh"
+
+"$TOP/scripts/tree.sh"
+
+WORK=$BUILD/series-work
+PATCHES=$OUT/patches
+
+# Overlay path -> kernel path.  KUnit suites live in mm/tests/ in the kernel.
+kpath() {
+	case "$1" in
+	tests/kunit/*) echo "mm/tests/${1#tests/kunit/}" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+ident() {
+	local n e
+	n=$(git -C "$TOP" config user.name || true)
+	e=$(git -C "$TOP" config user.email || true)
+	# Fallback (documented in README): a neutral project identity.
+	export GIT_AUTHOR_NAME=${n:-pt_walk developers}
+	export GIT_AUTHOR_EMAIL=${e:-pt_walk@localhost}
+	export GIT_COMMITTER_NAME=$GIT_AUTHOR_NAME GIT_COMMITTER_EMAIL=$GIT_AUTHOR_EMAIL
+	# Reproducible output: date the series by the project's last commit.
+	local d
+	d=$(git -C "$TOP" log -1 --format=%cI 2>/dev/null || true)
+	export GIT_AUTHOR_DATE=${d:-2026-01-01T00:00:00Z} GIT_COMMITTER_DATE=${d:-2026-01-01T00:00:00Z}
+}
+
+if [ ! -e "$WORK/.git" ]; then
+	say "creating scratch worktree $WORK"
+	rm -rf "$WORK"
+	git -C "$KSRC" worktree prune
+	run_logged "$OUT/logs/series-worktree.log" "git worktree add" \
+		git -C "$KSRC" worktree add --detach "$WORK" "$BASE_TAG"
+fi
+
+ident
+cd "$WORK"
+git reset -q --hard "$BASE_TAG"
+git clean -q -fd
+
+for step in "$TOP"/scripts/series/[0-9]*.sh; do
+	SUBJECT= MSG= FILES=()
+	edit() { :; }
+	# shellcheck disable=SC1090
+	. "$step"
+	[ -n "$SUBJECT" ] && [ -n "$MSG" ] || die "$step: SUBJECT and MSG must be set"
+	for f in "${FILES[@]}"; do
+		[ -f "$TOP/$f" ] || die "$step: $f does not exist in the overlay"
+		install -D -m644 "$TOP/$f" "$WORK/$(kpath "$f")"
+	done
+	edit
+	# -f: Debian's .gitignore ignores everything at the top level.
+	git add -f -A .
+	git diff --cached --quiet && die "$step: the step changes nothing"
+	printf '%s\n\n%s\n' "$SUBJECT" "$MSG" | git commit -q -s -F -
+done
+
+rm -rf "$PATCHES"
+mkdir -p "$PATCHES"
+git format-patch -q --cover-letter --zero-commit -o "$PATCHES" "$BASE_TAG..HEAD"
+cover=$PATCHES/0000-cover-letter.patch
+subject=$(sed -n 's/^SUBJECT=//p' "$TOP/scripts/series/cover.txt" | head -n1)
+python3 - "$cover" "$TOP/scripts/series/cover.txt" "$subject" <<'PY'
+import sys
+path, blurb_file, subject = sys.argv[1:4]
+blurb = "".join(l for l in open(blurb_file) if not l.startswith("SUBJECT="))
+text = open(path).read()
+text = text.replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", blurb.strip())
+open(path, "w").write(text)
+PY
+say "series: $(ls "$PATCHES" | wc -l) files in $PATCHES"

@@ -1,0 +1,51 @@
+# shellcheck shell=bash
+SUBJECT="mm/tests: test the page-table descent on every geometry and on live tables"
+MSG=$(cat <<'M'
+Add a KUnit suite that compiles the descent of <linux/pt_descent.h> against
+level-ops for synthetic page tables, and runs it on every geometry x86_64
+and arm64 can have: x86_64 with 4 and 5 levels; arm64 4K/39, 4K/48, 4K/52
+(16-entry top), 16K/36, 16K/47, 16K/48 (2-entry top), 64K/42, 64K/48,
+64K/52; and two sixth-level geometries, one using all 64 address bits.
+
+Each case is a KUnit parameter per geometry: level sizes tile the address
+space; a leaf of every size (contiguous blocks and non-present leaves
+included) at every leaf-capable level is found exactly once with the right
+size and output address; holes at every level come back with their span;
+unaligned bounds; the last page of the address space, whose end wraps to 0;
+an empty range and a minimum level; and 1200 random map/unmap operations
+checked against an oracle that builds the tables and translates addresses
+with its own arithmetic, never the level-ops.
+
+A second suite checks this architecture's level-ops against the kernel's
+own PAGE_SHIFT/PMD_SHIFT/... and PTRS_PER_* constants, and runs
+pt_walk_find() on the live page tables of a test mm (kunit_vm_mmap()):
+touched pages are reached through the PMD entry it stops at, and an empty
+range comes back as one hole, or not at all.
+
+The geometry checks live in pt_geom_cases.h, which the pt_walk project's userspace
+harness compiles too, so both run the same cases.
+M
+)
+FILES=(tests/kunit/pt_geom_levels.h tests/kunit/pt_geom_cases.h
+       tests/kunit/pt_geom_kunit.c tests/kunit/pt_walk_live_kunit.c
+       tests/kunit/Makefile tests/kunit/.kunitconfig)
+edit() {
+	python3 - <<'PY'
+k = open("mm/Kconfig").read()
+block = '''config PT_WALK_KUNIT_TEST
+	tristate "KUnit tests for the level-generic page-table walk" if !KUNIT_ALL_TESTS
+	depends on PT_WALK && KUNIT
+	default KUNIT_ALL_TESTS
+	help
+	  The page-table descent on synthetic tables of every x86_64 and
+	  arm64 geometry and of a sixth level.  Say N unless you are
+	  working on the page-table walk.
+
+'''
+i = k.rindex('source "mm/damon/Kconfig"')
+open("mm/Kconfig", "w").write(k[:i] + block + k[i:])
+m = open("mm/Makefile").read()
+m += "obj-$(CONFIG_PT_WALK_KUNIT_TEST) += tests/\n"
+open("mm/Makefile", "w").write(m)
+PY
+}

@@ -1,0 +1,2 @@
+# Boot tier: the kernel runs userspace and /proc/self/smaps reads.
+cat /proc/self/smaps
