@@ -23,7 +23,7 @@ rc=0
 timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_MACHINE[@]}" -smp 2 -m 4G \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=$CONSOLE panic=-1 $*" </dev/null >"$log" 2>&1 || rc=$?
+	-append "console=$CONSOLE panic=-1 $HUGE_ARGS $*" </dev/null >"$log" 2>&1 || rc=$?
 if [ $rc = 124 ]; then
 	printf 'error: %s %s boot timed out after %ss; log: %s\n' "$arch" "$variant" "$timeout" "$log" >&2
 	tail -n 15 "$log" | sed 's/^/  | /' >&2

@@ -42,17 +42,21 @@ run_logged() {
 	fi
 }
 
-# Per-arch facts: kernel ARCH, cross prefix, image, qemu.
+# Per-arch facts: kernel ARCH, cross prefix, image, qemu, and the hugetlb
+# pages every boot reserves (KUnit and the /proc cases use them).
 arch_setup() {
 	case "$1" in
 	x86_64)
 		KARCH=x86_64; CROSS=; KIMAGE=arch/x86/boot/bzImage
 		QEMU=qemu-system-x86_64; QEMU_MACHINE=(-machine q35 -cpu max)
-		CONSOLE=ttyS0; UCC=gcc ;;
+		CONSOLE=ttyS0; UCC=gcc
+		HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1" ;;
 	arm64)
 		KARCH=arm64; CROSS=aarch64-linux-gnu-; KIMAGE=arch/arm64/boot/Image
 		QEMU=qemu-system-aarch64; QEMU_MACHINE=(-machine virt -cpu max)
-		CONSOLE=ttyAMA0; UCC=aarch64-linux-gnu-gcc ;;
+		CONSOLE=ttyAMA0; UCC=aarch64-linux-gnu-gcc
+		HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1"
+		HUGE_ARGS+=" hugepagesz=64K hugepages=16 hugepagesz=32M hugepages=2" ;;
 	*) die "unknown arch '$1'; fix: use x86_64 or arm64" ;;
 	esac
 }

@@ -38,6 +38,30 @@ ident() {
 	export GIT_AUTHOR_DATE=${d:-2026-01-01T00:00:00Z} GIT_COMMITTER_DATE=${d:-2026-01-01T00:00:00Z}
 }
 
+# maint_add PATH...: list kernel paths in the series' MAINTAINERS section,
+# created on first use, so every patch that adds files says who owns them.
+maint_add() {
+	python3 - "$GIT_AUTHOR_NAME <$GIT_AUTHOR_EMAIL>" "$@" <<'PY'
+import sys
+who, paths = sys.argv[1], sys.argv[2:]
+title = "MEMORY MANAGEMENT - PAGE TABLE WALK"
+text = open("MAINTAINERS").read()
+if "\n" + title + "\n" not in text:
+    head = "\nMEMORY MAPPING\n"
+    i = text.index(head)
+    sec = (title + "\nM:\t" + who + "\nL:\tlinux-mm@kvack.org\nS:\tMaintained\n"
+           "F:\tDocumentation/mm/pt_walk.rst\n\n")
+    text = text[:i + 1] + sec + text[i + 1:]
+start = text.index("\n" + title + "\n") + 1
+end = text.index("\n\n", start)
+lines = text[start:end].split("\n")
+files = set(l for l in lines if l.startswith("F:\t"))
+files |= {"F:\t" + p for p in paths}
+lines = [l for l in lines if not l.startswith("F:\t")] + sorted(files)
+open("MAINTAINERS", "w").write(text[:start] + "\n".join(lines) + text[end:])
+PY
+}
+
 if [ ! -e "$WORK/.git" ]; then
 	say "creating scratch worktree $WORK"
 	rm -rf "$WORK"
@@ -49,7 +73,8 @@ fi
 ident
 cd "$WORK"
 git reset -q --hard "$BASE_TAG"
-git clean -q -fd
+# -x: Debian's .gitignore hides everything at the top level from a plain clean.
+git clean -q -ffdx
 
 for step in "$TOP"/scripts/series/[0-9]*.sh; do
 	SUBJECT= MSG= FILES=()
@@ -57,10 +82,13 @@ for step in "$TOP"/scripts/series/[0-9]*.sh; do
 	# shellcheck disable=SC1090
 	. "$step"
 	[ -n "$SUBJECT" ] && [ -n "$MSG" ] || die "$step: SUBJECT and MSG must be set"
+	kfiles=()
 	for f in "${FILES[@]}"; do
 		[ -f "$TOP/$f" ] || die "$step: $f does not exist in the overlay"
 		install -D -m644 "$TOP/$f" "$WORK/$(kpath "$f")"
+		kfiles+=("$(kpath "$f")")
 	done
+	[ ${#kfiles[@]} = 0 ] || maint_add "${kfiles[@]}"
 	edit
 	# -f: Debian's .gitignore ignores everything at the top level.
 	git add -f -A .

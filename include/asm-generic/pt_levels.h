@@ -20,17 +20,22 @@
 #include <linux/pgtable.h>
 
 /**
- * typedef pt_entry_t - the value of an entry at any level
+ * union pt_entry - the value of an entry at any level
+ * @pte: level 0
+ * @pmd: level 1
+ * @pud: level 2
+ * @p4d: level 3
+ * @pgd: level 4
  *
  * One member per C type; the level says which one is valid.
  */
-typedef union {
+union pt_entry {
 	pte_t pte;
 	pmd_t pmd;
 	pud_t pud;
 	p4d_t p4d;
 	pgd_t pgd;
-} pt_entry_t;
+};
 
 #ifndef PT_LVL_TOP_MAX
 /* Highest level this kernel can have, folded or not. */
@@ -54,6 +59,7 @@ static __always_inline unsigned int pt_top_lvl(struct mm_struct *mm)
 		return PT_LVL_PUD;
 	return PT_LVL_PMD;
 }
+
 #define pt_top_lvl pt_top_lvl
 #endif
 
@@ -61,17 +67,25 @@ static __always_inline unsigned int pt_top_lvl(struct mm_struct *mm)
 /**
  * pt_lvl_shift() - log2 of the bytes one entry of a level maps
  * @lvl: the level
+ *
+ * Return: the shift, e.g. PMD_SHIFT for level 1.
  */
 static __always_inline unsigned int pt_lvl_shift(unsigned int lvl)
 {
 	switch (lvl) {
-	case PT_LVL_PTE: return PAGE_SHIFT;
-	case PT_LVL_PMD: return PMD_SHIFT;
-	case PT_LVL_PUD: return PUD_SHIFT;
-	case PT_LVL_P4D: return P4D_SHIFT;
-	default:	 return PGDIR_SHIFT;
+	case PT_LVL_PTE:
+		return PAGE_SHIFT;
+	case PT_LVL_PMD:
+		return PMD_SHIFT;
+	case PT_LVL_PUD:
+		return PUD_SHIFT;
+	case PT_LVL_P4D:
+		return P4D_SHIFT;
+	default:
+		return PGDIR_SHIFT;
 	}
 }
+
 #define pt_lvl_shift pt_lvl_shift
 #endif
 
@@ -81,19 +95,27 @@ static __always_inline unsigned int pt_lvl_shift(unsigned int lvl)
  * @lvl: the level
  *
  * The top table holds PTRS_PER_PGD entries whatever its level.
+ *
+ * Return: log2 of PTRS_PER_* of the level.
  */
 static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 {
 	if (lvl == pt_top_lvl(NULL))
 		return ilog2(PTRS_PER_PGD);
 	switch (lvl) {
-	case PT_LVL_PTE: return ilog2(PTRS_PER_PTE);
-	case PT_LVL_PMD: return ilog2(PTRS_PER_PMD);
-	case PT_LVL_PUD: return ilog2(PTRS_PER_PUD);
-	case PT_LVL_P4D: return ilog2(PTRS_PER_P4D);
-	default:	 return ilog2(PTRS_PER_PGD);
+	case PT_LVL_PTE:
+		return ilog2(PTRS_PER_PTE);
+	case PT_LVL_PMD:
+		return ilog2(PTRS_PER_PMD);
+	case PT_LVL_PUD:
+		return ilog2(PTRS_PER_PUD);
+	case PT_LVL_P4D:
+		return ilog2(PTRS_PER_P4D);
+	default:
+		return ilog2(PTRS_PER_PGD);
 	}
 }
+
 #define pt_lvl_index_bits pt_lvl_index_bits
 #endif
 
@@ -101,16 +123,23 @@ static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 /**
  * pt_lvl_can_leaf() - can an entry of a level map memory directly?
  * @lvl: the level
+ *
+ * Return: true if a leaf may exist at @lvl.
  */
 static __always_inline bool pt_lvl_can_leaf(unsigned int lvl)
 {
 	switch (lvl) {
-	case PT_LVL_PTE: return true;
-	case PT_LVL_PMD: return IS_ENABLED(CONFIG_PGTABLE_HAS_HUGE_LEAVES);
-	case PT_LVL_PUD: return IS_ENABLED(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD);
-	default:	 return false;
+	case PT_LVL_PTE:
+		return true;
+	case PT_LVL_PMD:
+		return IS_ENABLED(CONFIG_PGTABLE_HAS_HUGE_LEAVES);
+	case PT_LVL_PUD:
+		return IS_ENABLED(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD);
+	default:
+		return false;
 	}
 }
+
 #define pt_lvl_can_leaf pt_lvl_can_leaf
 #endif
 
@@ -143,6 +172,7 @@ static __always_inline struct pt_ptr pt_root(struct mm_struct *mm,
 		return (struct pt_ptr){ pud, PT_LVL_PUD };
 	return (struct pt_ptr){ pmd_offset(pud, addr), PT_LVL_PMD };
 }
+
 #define pt_root pt_root
 #endif
 
@@ -154,20 +184,33 @@ static __always_inline struct pt_ptr pt_root(struct mm_struct *mm,
  * pXdp_get() semantics: one READ_ONCE()-style load (pmdp_get_lockless() at
  * the PMD level, for the architectures whose PMD is two words).  On arm64,
  * ptep_get() gathers the access and dirty bits of a contiguous block.
+ *
+ * Return: the value of @p.
  */
-static __always_inline pt_entry_t pt_get(struct pt_ptr p)
+static __always_inline union pt_entry pt_get(struct pt_ptr p)
 {
-	pt_entry_t e;
+	union pt_entry e;
 
 	switch (p.lvl) {
-	case PT_LVL_PTE: e.pte = ptep_get(p.ptr); break;
-	case PT_LVL_PMD: e.pmd = pmdp_get_lockless(p.ptr); break;
-	case PT_LVL_PUD: e.pud = pudp_get(p.ptr); break;
-	case PT_LVL_P4D: e.p4d = p4dp_get(p.ptr); break;
-	default:	 e.pgd = pgdp_get(p.ptr); break;
+	case PT_LVL_PTE:
+		e.pte = ptep_get(p.ptr);
+		break;
+	case PT_LVL_PMD:
+		e.pmd = pmdp_get_lockless(p.ptr);
+		break;
+	case PT_LVL_PUD:
+		e.pud = pudp_get(p.ptr);
+		break;
+	case PT_LVL_P4D:
+		e.p4d = p4dp_get(p.ptr);
+		break;
+	default:
+		e.pgd = pgdp_get(p.ptr);
+		break;
 	}
 	return e;
 }
+
 #define pt_get pt_get
 #endif
 
@@ -176,17 +219,25 @@ static __always_inline pt_entry_t pt_get(struct pt_ptr p)
  * pt_entry_none() - is an entry empty?
  * @e: the entry value
  * @lvl: its level
+ *
+ * Return: true if @e maps nothing.
  */
-static __always_inline bool pt_entry_none(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_none(union pt_entry e, unsigned int lvl)
 {
 	switch (lvl) {
-	case PT_LVL_PTE: return pte_none(e.pte);
-	case PT_LVL_PMD: return pmd_none(e.pmd);
-	case PT_LVL_PUD: return pud_none(e.pud);
-	case PT_LVL_P4D: return p4d_none(e.p4d);
-	default:	 return pgd_none(e.pgd);
+	case PT_LVL_PTE:
+		return pte_none(e.pte);
+	case PT_LVL_PMD:
+		return pmd_none(e.pmd);
+	case PT_LVL_PUD:
+		return pud_none(e.pud);
+	case PT_LVL_P4D:
+		return p4d_none(e.p4d);
+	default:
+		return pgd_none(e.pgd);
 	}
 }
+
 #define pt_entry_none pt_entry_none
 #endif
 
@@ -195,17 +246,25 @@ static __always_inline bool pt_entry_none(pt_entry_t e, unsigned int lvl)
  * pt_entry_present() - does an entry map memory or a table?
  * @e: the entry value
  * @lvl: its level
+ *
+ * Return: true if @e is present.
  */
-static __always_inline bool pt_entry_present(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_present(union pt_entry e, unsigned int lvl)
 {
 	switch (lvl) {
-	case PT_LVL_PTE: return pte_present(e.pte);
-	case PT_LVL_PMD: return pmd_present(e.pmd);
-	case PT_LVL_PUD: return pud_present(e.pud);
-	case PT_LVL_P4D: return p4d_present(e.p4d);
-	default:	 return pgd_present(e.pgd);
+	case PT_LVL_PTE:
+		return pte_present(e.pte);
+	case PT_LVL_PMD:
+		return pmd_present(e.pmd);
+	case PT_LVL_PUD:
+		return pud_present(e.pud);
+	case PT_LVL_P4D:
+		return p4d_present(e.p4d);
+	default:
+		return pgd_present(e.pgd);
 	}
 }
+
 #define pt_entry_present pt_entry_present
 #endif
 
@@ -214,17 +273,25 @@ static __always_inline bool pt_entry_present(pt_entry_t e, unsigned int lvl)
  * pt_entry_leaf() - does a present entry map memory rather than a table?
  * @e: the entry value, which must be present
  * @lvl: its level
+ *
+ * Return: true if @e is a leaf.
  */
-static __always_inline bool pt_entry_leaf(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_leaf(union pt_entry e, unsigned int lvl)
 {
 	switch (lvl) {
-	case PT_LVL_PTE: return true;
-	case PT_LVL_PMD: return pmd_leaf(e.pmd);
-	case PT_LVL_PUD: return pud_leaf(e.pud);
-	case PT_LVL_P4D: return p4d_leaf(e.p4d);
-	default:	 return pgd_leaf(e.pgd);
+	case PT_LVL_PTE:
+		return true;
+	case PT_LVL_PMD:
+		return pmd_leaf(e.pmd);
+	case PT_LVL_PUD:
+		return pud_leaf(e.pud);
+	case PT_LVL_P4D:
+		return p4d_leaf(e.p4d);
+	default:
+		return pgd_leaf(e.pgd);
 	}
 }
+
 #define pt_entry_leaf pt_entry_leaf
 #endif
 
@@ -233,17 +300,25 @@ static __always_inline bool pt_entry_leaf(pt_entry_t e, unsigned int lvl)
  * pt_entry_bad() - is a present non-leaf entry not a valid table pointer?
  * @e: the entry value
  * @lvl: its level, above the PTE level
+ *
+ * Return: true if @e must not be followed.
  */
-static __always_inline bool pt_entry_bad(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_bad(union pt_entry e, unsigned int lvl)
 {
 	switch (lvl) {
-	case PT_LVL_PTE: return false;
-	case PT_LVL_PMD: return pmd_bad(e.pmd);
-	case PT_LVL_PUD: return pud_bad(e.pud);
-	case PT_LVL_P4D: return p4d_bad(e.p4d);
-	default:	 return pgd_bad(e.pgd);
+	case PT_LVL_PTE:
+		return false;
+	case PT_LVL_PMD:
+		return pmd_bad(e.pmd);
+	case PT_LVL_PUD:
+		return pud_bad(e.pud);
+	case PT_LVL_P4D:
+		return p4d_bad(e.p4d);
+	default:
+		return pgd_bad(e.pgd);
 	}
 }
+
 #define pt_entry_bad pt_entry_bad
 #endif
 
@@ -257,11 +332,12 @@ static __always_inline bool pt_entry_bad(pt_entry_t e, unsigned int lvl)
  * map one physically contiguous range with one set of attributes, 0 if the
  * entry stands alone.  Without an architecture hint, every entry does.
  */
-static __always_inline unsigned int pt_entry_cont_lg2(pt_entry_t e,
+static __always_inline unsigned int pt_entry_cont_lg2(union pt_entry e,
 						      unsigned int lvl)
 {
 	return 0;
 }
+
 #define pt_entry_cont_lg2 pt_entry_cont_lg2
 #endif
 
@@ -270,19 +346,32 @@ static __always_inline unsigned int pt_entry_cont_lg2(pt_entry_t e,
  * pt_ptr_add() - move an entry pointer within its table
  * @p: the entry
  * @n: how many entries to move forward
+ *
+ * Return: the entry @n slots after @p.
  */
 static __always_inline struct pt_ptr pt_ptr_add(struct pt_ptr p,
 						unsigned long n)
 {
 	switch (p.lvl) {
-	case PT_LVL_PTE: p.ptr = (pte_t *)p.ptr + n; break;
-	case PT_LVL_PMD: p.ptr = (pmd_t *)p.ptr + n; break;
-	case PT_LVL_PUD: p.ptr = (pud_t *)p.ptr + n; break;
-	case PT_LVL_P4D: p.ptr = (p4d_t *)p.ptr + n; break;
-	default:	 p.ptr = (pgd_t *)p.ptr + n; break;
+	case PT_LVL_PTE:
+		p.ptr = (pte_t *)p.ptr + n;
+		break;
+	case PT_LVL_PMD:
+		p.ptr = (pmd_t *)p.ptr + n;
+		break;
+	case PT_LVL_PUD:
+		p.ptr = (pud_t *)p.ptr + n;
+		break;
+	case PT_LVL_P4D:
+		p.ptr = (p4d_t *)p.ptr + n;
+		break;
+	default:
+		p.ptr = (pgd_t *)p.ptr + n;
+		break;
 	}
 	return p;
 }
+
 #define pt_ptr_add pt_ptr_add
 #endif
 
@@ -302,7 +391,7 @@ static __always_inline struct pt_ptr pt_ptr_add(struct pt_ptr p,
  * Return: the entry at level @p.lvl - 1 that maps @addr.
  */
 static __always_inline struct pt_ptr pt_table_lower(struct pt_ptr p,
-						    pt_entry_t e,
+						    union pt_entry e,
 						    unsigned long addr)
 {
 	switch (p.lvl) {
@@ -319,6 +408,7 @@ static __always_inline struct pt_ptr pt_table_lower(struct pt_ptr p,
 					PT_LVL_P4D };
 	}
 }
+
 #define pt_table_lower pt_table_lower
 #endif
 

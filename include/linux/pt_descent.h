@@ -25,7 +25,7 @@
 
 /**
  * enum pt_visit_kind - what an entry handed to a visitor is
- * @PT_VISIT_NONE: an empty entry: nothing is mapped in the range
+ * @PT_VISIT_NONE: a run of empty entries: nothing is mapped in the range
  * @PT_VISIT_LEAF: a leaf: present (memory mapped at this level) or not
  *	present but not empty (swap, migration, marker, ...)
  * @PT_VISIT_TABLE: a table the walk did not enter, because its level is the
@@ -50,7 +50,7 @@ enum pt_visit_kind {
  */
 struct pt_visit {
 	struct pt_ptr ptp;
-	pt_entry_t entry;
+	union pt_entry entry;
 	unsigned long addr;
 	unsigned long next;
 	enum pt_visit_kind kind;
@@ -59,9 +59,10 @@ struct pt_visit {
 
 /**
  * struct pt_descent - position and bounds of a descent
- * @addr: next address to visit.  The descent advances it past each visit
- *	that returns 0; a visit that returns non-zero stops the walk with @addr
- *	still at that visit's start.
+ * @addr: in: where the walk starts; out: where it stopped.  A visit that
+ *	returns non-zero stops the walk with @addr at that visit's start;
+ *	otherwise the walk ends with @addr at @end or at the end of the root
+ *	table.  Visitors read their position from &struct pt_visit, not here.
  * @end: exclusive end of the walk, 0 for the top of the address space
  * @min_lvl: lowest level to descend to: table entries at this level are
  *	visited as PT_VISIT_TABLE instead of entered
@@ -77,7 +78,8 @@ struct pt_descent {
 /*
  * The one body.  @ptp is the entry that maps d->addr at level @lvl; the
  * loop covers the rest of its table that lies in the walk, entering tables
- * through @lower (the function generated for @lvl - 1).
+ * through @lower (the function generated for @lvl - 1).  @visit and @lower
+ * are compile-time constants in every caller, so both calls are direct.
  */
 static __always_inline int
 __pt_descend_level(struct pt_descent *d, struct pt_ptr ptp,
@@ -94,6 +96,8 @@ __pt_descend_level(struct pt_descent *d, struct pt_ptr ptp,
 		pt_addr_end(d->addr, d->end, lvl + 1) :
 		pt_span_end(d->addr, d->end,
 			    pt_lvl_shift(lvl) + pt_lvl_index_bits(lvl));
+	/* The position lives in a register; d->addr is written on exit. */
+	unsigned long addr = d->addr;
 	struct pt_visit v;
 	int ret;
 
@@ -101,17 +105,26 @@ __pt_descend_level(struct pt_descent *d, struct pt_ptr ptp,
 	for (;;) {
 		v.ptp = ptp;
 		v.entry = pt_get(ptp);
-		v.addr = d->addr;
-		v.next = pt_addr_end(v.addr, tend, lvl);
+		v.addr = addr;
+		v.next = pt_addr_end(addr, tend, lvl);
+		v.nr = 1;
 
 		if (pt_entry_none(v.entry, lvl)) {
+			/* A run of empty entries is one visit. */
+			while (v.next != tend &&
+			       pt_entry_none(pt_get(pt_ptr_add(ptp, v.nr)), lvl)) {
+				v.nr++;
+				v.next = pt_addr_end(v.next, tend, lvl);
+			}
 			v.kind = PT_VISIT_NONE;
 		} else if (pt_entry_is_table(v.entry, lvl)) {
 			if (lvl > d->min_lvl) {
-				ret = lower(d, pt_table_lower(ptp, v.entry, v.addr), top);
+				d->addr = addr;
+				ret = lower(d, pt_table_lower(ptp, v.entry, addr), top);
 				if (ret)
 					return ret;
-				/* @lower advanced d->addr to v.next. */
+				/* @lower walked up to v.next. */
+				addr = v.next;
 				goto next;
 			}
 			v.kind = PT_VISIT_TABLE;
@@ -120,20 +133,25 @@ __pt_descend_level(struct pt_descent *d, struct pt_ptr ptp,
 					    pt_entry_cont_lg2(v.entry, lvl) : 0;
 
 			/* Step over a whole contiguous block at once. */
-			if (cont)
-				v.next = pt_span_end(v.addr, tend,
+			if (cont) {
+				v.next = pt_span_end(addr, tend,
 						     pt_lvl_shift(lvl) + cont);
+				v.nr = pt_nr_entries(addr, v.next, lvl);
+			}
 			v.kind = PT_VISIT_LEAF;
 		}
-		v.nr = pt_nr_entries(v.addr, v.next, lvl);
 		ret = visit(d, &v);
-		if (ret)
+		if (ret) {
+			d->addr = addr;
 			return ret;
-		d->addr = v.next;
+		}
+		addr = v.next;
 next:
-		if (d->addr == tend)
+		if (addr == tend) {
+			d->addr = addr;
 			return 0;
-		ptp = pt_ptr_add(ptp, pt_nr_entries(v.addr, d->addr, lvl));
+		}
+		ptp = pt_ptr_add(ptp, v.nr);
 	}
 }
 
@@ -145,31 +163,23 @@ static inline int pt_descend_below_pte(struct pt_descent *d, struct pt_ptr ptp,
 	return -EINVAL;
 }
 
-#define __PT_DESCENT_LEVEL(name, visit, lvl, lower)			\
-static noinline int name##_l##lvl(struct pt_descent *d,			\
-				  struct pt_ptr ptp, unsigned int top)	\
+/* One level: __pt_descend_@fn, visiting with @visit, entering @lower. */
+#define __PT_DESCENT_LEVEL(fn, visit, lvl, lower)			\
+static noinline int __pt_descend_##fn(struct pt_descent *d,		\
+				      struct pt_ptr ptp,		\
+				      unsigned int top)			\
 {									\
 	return __pt_descend_level(d, ptp, lvl, top, visit, lower);	\
 }
-
-/*
- * Levels above PT_LVL_TOP_MAX are compiled but unreachable: the dispatcher
- * tests a constant first, so the compiler discards them.
- */
-#define __PT_DESCENT_CALL(name, l, d, root)				\
-	case l:								\
-		if (l <= PT_LVL_TOP_MAX)				\
-			return name##_l##l(d, root, root.lvl);		\
-		break
 
 /**
  * PT_DEFINE_DESCENT() - generate a descent with a given visitor
  * @name: name of the generated entry point
  * @visit: an __always_inline function
  *	``int visit(struct pt_descent *d, const struct pt_visit *v)``, called
- *	for every empty entry, leaf (or contiguous block of leaves) and, at
- *	d->min_lvl, table in [d->addr, d->end), in address order.  Returning
- *	non-zero stops the walk and is returned by @name.
+ *	for every run of empty entries, leaf (or contiguous block of leaves)
+ *	and, at d->min_lvl, table in [d->addr, d->end), in address order.
+ *	Returning non-zero stops the walk and is returned by @name.
  *
  * Defines ``static int name(struct pt_descent *d, struct pt_ptr root)``
  * where @root is the root-table entry that maps d->addr (pt_root() on live
@@ -177,29 +187,55 @@ static noinline int name##_l##lvl(struct pt_descent *d,			\
  * the caller holds whatever keeps the tables it visits alive, and
  * re-validates entries under their lock before acting on them.
  *
- * Return (of @name): 0 when the walk reached d->end, else what @visit
- * returned, with d->addr at the start of that visit; -EINVAL for a root
- * level this kernel cannot have.
+ * Levels above PT_LVL_TOP_MAX are generated but never dispatched to (the
+ * test is on constants), so the compiler discards them.
+ *
+ * Return (of @name): 0 when the walk reached d->end or the end of the root
+ * table, else what @visit returned, with d->addr at the start of that
+ * visit; -EINVAL for a root level this kernel cannot have.
  */
 #define PT_DEFINE_DESCENT(name, visit)					\
-__PT_DESCENT_LEVEL(name, visit, 0, pt_descend_below_pte)		\
-__PT_DESCENT_LEVEL(name, visit, 1, name##_l0)				\
-__PT_DESCENT_LEVEL(name, visit, 2, name##_l1)				\
-__PT_DESCENT_LEVEL(name, visit, 3, name##_l2)				\
-__PT_DESCENT_LEVEL(name, visit, 4, name##_l3)				\
-__PT_DESCENT_LEVEL(name, visit, 5, name##_l4)				\
+static __always_inline int __pt_visit_##name(struct pt_descent *d,	\
+					     const struct pt_visit *v)	\
+{									\
+	return visit(d, v);						\
+}									\
+__PT_DESCENT_LEVEL(l0_##name, __pt_visit_##name, 0,		\
+		   pt_descend_below_pte)				\
+__PT_DESCENT_LEVEL(l1_##name, __pt_visit_##name, 1,		\
+		   __pt_descend_l0_##name)				\
+__PT_DESCENT_LEVEL(l2_##name, __pt_visit_##name, 2,		\
+		   __pt_descend_l1_##name)				\
+__PT_DESCENT_LEVEL(l3_##name, __pt_visit_##name, 3,		\
+		   __pt_descend_l2_##name)				\
+__PT_DESCENT_LEVEL(l4_##name, __pt_visit_##name, 4,		\
+		   __pt_descend_l3_##name)				\
+__PT_DESCENT_LEVEL(l5_##name, __pt_visit_##name, 5,		\
+		   __pt_descend_l4_##name)				\
 static_assert(PT_MAX_LEVELS == 6, "PT_DEFINE_DESCENT unrolls 6 levels"); \
 static int name(struct pt_descent *d, struct pt_ptr root)		\
 {									\
 	if (d->addr == d->end)						\
 		return 0;						\
 	switch (root.lvl) {						\
-	__PT_DESCENT_CALL(name, 0, d, root);				\
-	__PT_DESCENT_CALL(name, 1, d, root);				\
-	__PT_DESCENT_CALL(name, 2, d, root);				\
-	__PT_DESCENT_CALL(name, 3, d, root);				\
-	__PT_DESCENT_CALL(name, 4, d, root);				\
-	__PT_DESCENT_CALL(name, 5, d, root);				\
+	case 0:								\
+		return __pt_descend_l0_##name(d, root, 0);		\
+	case 1:								\
+		return __pt_descend_l1_##name(d, root, 1);		\
+	case 2:								\
+		return __pt_descend_l2_##name(d, root, 2);		\
+	case 3:								\
+		if (PT_LVL_TOP_MAX >= 3)				\
+			return __pt_descend_l3_##name(d, root, 3);	\
+		break;							\
+	case 4:								\
+		if (PT_LVL_TOP_MAX >= 4)				\
+			return __pt_descend_l4_##name(d, root, 4);	\
+		break;							\
+	case 5:								\
+		if (PT_LVL_TOP_MAX >= 5)				\
+			return __pt_descend_l5_##name(d, root, 5);	\
+		break;							\
 	}								\
 	WARN_ON_ONCE(1);						\
 	return -EINVAL;							\

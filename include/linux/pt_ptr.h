@@ -172,7 +172,7 @@ static __always_inline unsigned long pt_nr_entries(unsigned long addr,
  *
  * Return: true if the walk may descend through @e.
  */
-static __always_inline bool pt_entry_is_table(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_is_table(union pt_entry e, unsigned int lvl)
 {
 	return lvl > PT_LVL_PTE && pt_entry_present(e, lvl) &&
 	       !pt_entry_leaf(e, lvl) && !pt_entry_bad(e, lvl);

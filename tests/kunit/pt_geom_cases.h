@@ -53,7 +53,7 @@ struct ptg_rec {
 	unsigned long addr;
 	unsigned long next;
 	unsigned long nr;
-	pt_entry_t entry;
+	u64 entry;
 	unsigned int lvl;
 	enum pt_visit_kind kind;
 };
@@ -72,12 +72,15 @@ struct ptg_run {
 	unsigned int max_rec;
 };
 
+/* Count a check; report the first failure of a run, with its place. */
 #define PTG_CHECK(r, cond, fmt, ...) ({					\
+	struct ptg_run *__r = (r);					\
 	bool __ok = (cond);						\
-	(r)->checks++;							\
-	if (!__ok && !(r)->failed) {					\
-		(r)->failed = true;					\
-		PTG_FAIL((r)->ctx, "%s: %s:%d: " fmt, (r)->g->name,	\
+									\
+	__r->checks++;							\
+	if (!__ok && !__r->failed) {					\
+		__r->failed = true;					\
+		PTG_FAIL(__r->ctx, "%s: %s:%d: " fmt, __r->g->name,	\
 			 __func__, __LINE__, ##__VA_ARGS__);		\
 	}								\
 	__ok;								\
@@ -258,7 +261,7 @@ static __always_inline int ptg_record(struct pt_descent *d,
 		return -ENOSPC;
 	r->rec[r->nr_rec++] = (struct ptg_rec){
 		.addr = v->addr, .next = v->next, .nr = v->nr,
-		.entry = v->entry, .lvl = v->ptp.lvl, .kind = v->kind,
+		.entry = v->entry.val, .lvl = v->ptp.lvl, .kind = v->kind,
 	};
 	return 0;
 }
@@ -468,7 +471,8 @@ static void ptg_case_leaf_sizes(struct ptg_run *r)
 			if (!ptg_walk_verify(r, win, win + top, 0))
 				return;
 			for (i = 0; i < r->nr_rec; i++)
-				found += r->rec[i].kind == PT_VISIT_LEAF;
+				if (r->rec[i].kind == PT_VISIT_LEAF)
+					found++;
 			PTG_CHECK(r, found == 1, "level %u %s%sleaf found %lu times",
 				  l, cont ? "cont " : "", swap ? "swap " : "", found);
 			ptg_unmap(r, 0);
@@ -477,8 +481,8 @@ static void ptg_case_leaf_sizes(struct ptg_run *r)
 }
 
 /*
- * One smallest page mapped: every level has holes all around the path to
- * it, each reported once with exactly its level's span.
+ * One smallest page mapped: every level has empty entries all around the
+ * path to it, each reported once, in runs, with exactly their span.
  */
 static void ptg_case_holes(struct ptg_run *r)
 {
@@ -501,14 +505,19 @@ static void ptg_case_holes(struct ptg_run *r)
 
 		if (v->kind != PT_VISIT_NONE)
 			continue;
-		per_lvl[v->lvl]++;
-		PTG_CHECK(r, v->next - v->addr == 1UL << ptg_shift(g, v->lvl),
-			  "hole [%lx, %lx) is not one level-%u entry", v->addr, v->next, v->lvl);
+		per_lvl[v->lvl] += v->nr;
+		PTG_CHECK(r, v->next - v->addr == v->nr << ptg_shift(g, v->lvl),
+			  "hole [%lx, %lx) is not %lu level-%u entries",
+			  v->addr, v->next, v->nr, v->lvl);
+		/* A run of empty entries is one visit: never two in a row. */
+		PTG_CHECK(r, !i || r->rec[i - 1].kind != PT_VISIT_NONE ||
+			  r->rec[i - 1].lvl != v->lvl,
+			  "hole at %lx not merged with the one before", v->addr);
 	}
 	for (l = 0; l < top; l++)
 		PTG_CHECK(r, per_lvl[l] == ptg_entries(g, l) - 1,
-			  "%lu holes at level %u", per_lvl[l], l);
-	PTG_CHECK(r, per_lvl[top] == 1, "%lu holes at the root", per_lvl[top]);
+			  "%lu empty entries at level %u", per_lvl[l], l);
+	PTG_CHECK(r, per_lvl[top] == 1, "%lu empty root entries", per_lvl[top]);
 	/* Holes must also come back when the walk starts inside one. */
 	ptg_walk_verify(r, 1UL << g->granule_lg2, va + 1, 0);
 }
@@ -643,10 +652,12 @@ static void ptg_case_random(struct ptg_run *r)
 			unsigned int tl = 0;
 			bool mapped = ptg_translate(r, va, &tl, &oa2);
 			const struct ptg_rec *v = &r->rec[0];
+			bool leaf = v->kind == PT_VISIT_LEAF;
 
 			if (!PTG_CHECK(r, r->nr_rec == 1, "%u visits of one byte", r->nr_rec) ||
-			    !PTG_CHECK(r, mapped == (v->kind == PT_VISIT_LEAF),
-				       "translate %lx: mapped %d, visit kind %d", va, mapped, v->kind))
+			    !PTG_CHECK(r, mapped == leaf,
+				       "translate %lx: mapped %d, visit kind %d",
+				       va, mapped, v->kind))
 				return;
 			if (mapped && !PTG_CHECK(r, tl == v->lvl &&
 						 oa2 == (v->entry & ~PTG_FLAGS) +

@@ -77,6 +77,7 @@ static struct kunit_suite pt_geom_test_suite = {
 	.name = "pt_walk_geometry",
 	.test_cases = pt_geom_test_cases,
 };
+
 kunit_test_suite(pt_geom_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the level-generic page-table descent");

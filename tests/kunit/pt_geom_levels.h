@@ -50,7 +50,10 @@ struct pt_geom {
 /* The geometry the level-ops below read; set by the test before walking. */
 static const struct pt_geom *pt_geom;
 
-typedef u64 pt_entry_t;
+/* An entry is a plain u64; the union keeps the descent's type. */
+union pt_entry {
+	u64 val;
+};
 
 static __always_inline unsigned int pt_lvl_shift(unsigned int lvl)
 {
@@ -67,35 +70,35 @@ static __always_inline bool pt_lvl_can_leaf(unsigned int lvl)
 	return pt_geom->leaf_levels & (1U << lvl);
 }
 
-static __always_inline pt_entry_t pt_get(struct pt_ptr p)
+static __always_inline union pt_entry pt_get(struct pt_ptr p)
 {
-	return READ_ONCE(*(u64 *)p.ptr);
+	return (union pt_entry){ .val = READ_ONCE(*(u64 *)p.ptr) };
 }
 
-static __always_inline bool pt_entry_none(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_none(union pt_entry e, unsigned int lvl)
 {
-	return !e;
+	return !e.val;
 }
 
-static __always_inline bool pt_entry_present(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_present(union pt_entry e, unsigned int lvl)
 {
-	return e & PTG_VALID;
+	return e.val & PTG_VALID;
 }
 
-static __always_inline bool pt_entry_leaf(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_leaf(union pt_entry e, unsigned int lvl)
 {
-	return lvl == 0 || !(e & PTG_TABLE);
+	return lvl == 0 || !(e.val & PTG_TABLE);
 }
 
-static __always_inline bool pt_entry_bad(pt_entry_t e, unsigned int lvl)
+static __always_inline bool pt_entry_bad(union pt_entry e, unsigned int lvl)
 {
 	return false;
 }
 
-static __always_inline unsigned int pt_entry_cont_lg2(pt_entry_t e,
+static __always_inline unsigned int pt_entry_cont_lg2(union pt_entry e,
 						      unsigned int lvl)
 {
-	return (e & PTG_CONT) ? pt_geom->cont_lg2[lvl] : 0;
+	return (e.val & PTG_CONT) ? pt_geom->cont_lg2[lvl] : 0;
 }
 
 static __always_inline struct pt_ptr pt_ptr_add(struct pt_ptr p,
@@ -106,10 +109,10 @@ static __always_inline struct pt_ptr pt_ptr_add(struct pt_ptr p,
 }
 
 static __always_inline struct pt_ptr pt_table_lower(struct pt_ptr p,
-						    pt_entry_t e,
+						    union pt_entry e,
 						    unsigned long addr)
 {
-	u64 *table = (u64 *)(uintptr_t)(e & ~PTG_FLAGS);
+	u64 *table = (u64 *)(uintptr_t)(e.val & ~PTG_FLAGS);
 
 	unsigned int lvl = p.lvl - 1;
 	unsigned long idx = (addr >> pt_lvl_shift(lvl)) &

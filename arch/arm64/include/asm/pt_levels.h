@@ -30,6 +30,7 @@ static __always_inline unsigned int pt_top_lvl(struct mm_struct *mm)
 		top = PT_LVL_PUD;
 	return top;
 }
+
 #define pt_top_lvl pt_top_lvl
 
 static __always_inline unsigned int pt_lvl_shift(unsigned int lvl)
@@ -37,6 +38,7 @@ static __always_inline unsigned int pt_lvl_shift(unsigned int lvl)
 	/* ARM64_HW_PGTABLE_LEVEL_SHIFT(3 - lvl) */
 	return PAGE_SHIFT + (PAGE_SHIFT - 3) * lvl;
 }
+
 #define pt_lvl_shift pt_lvl_shift
 
 static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
@@ -46,6 +48,7 @@ static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 		return ilog2(PTRS_PER_PGD);
 	return PAGE_SHIFT - 3;
 }
+
 #define pt_lvl_index_bits pt_lvl_index_bits
 
 static __always_inline bool pt_lvl_can_leaf(unsigned int lvl)
@@ -53,13 +56,14 @@ static __always_inline bool pt_lvl_can_leaf(unsigned int lvl)
 	return lvl == PT_LVL_PTE || lvl == PT_LVL_PMD ||
 	       (lvl == PT_LVL_PUD && pud_sect_supported());
 }
+
 #define pt_lvl_can_leaf pt_lvl_can_leaf
 
-/* The generic ops provide pt_entry_t, needed below. */
+/* The generic ops provide union pt_entry, needed below. */
 #define pt_entry_cont_lg2 pt_entry_cont_lg2
 #include <asm-generic/pt_levels.h>
 
-static __always_inline unsigned int pt_entry_cont_lg2(pt_entry_t e,
+static __always_inline unsigned int pt_entry_cont_lg2(union pt_entry e,
 						      unsigned int lvl)
 {
 	/* PTE_CONT is only meaningful in a valid entry: swap entries reuse it. */

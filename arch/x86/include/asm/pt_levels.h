@@ -19,6 +19,7 @@ static __always_inline unsigned int pt_top_lvl(struct mm_struct *mm)
 	/* A patched branch: LA57 is decided once, at boot. */
 	return pgtable_l5_enabled() ? PT_LVL_PGD : PT_LVL_P4D;
 }
+
 #define pt_top_lvl pt_top_lvl
 
 static __always_inline unsigned int pt_lvl_shift(unsigned int lvl)
@@ -26,12 +27,14 @@ static __always_inline unsigned int pt_lvl_shift(unsigned int lvl)
 	/* PMD_SHIFT, PUD_SHIFT, ... as one formula; PGDIR_SHIFT is a variable. */
 	return PAGE_SHIFT + 9 * lvl;
 }
+
 #define pt_lvl_shift pt_lvl_shift
 
 static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 {
 	return 9;
 }
+
 #define pt_lvl_index_bits pt_lvl_index_bits
 
 static __always_inline bool pt_lvl_can_leaf(unsigned int lvl)
@@ -39,6 +42,7 @@ static __always_inline bool pt_lvl_can_leaf(unsigned int lvl)
 	/* No 512G pages: p4d_leaf() is always false. */
 	return lvl <= PT_LVL_PUD;
 }
+
 #define pt_lvl_can_leaf pt_lvl_can_leaf
 
 #endif /* CONFIG_X86_64 */

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-SUBJECT="mm/tests: test the page-table descent on every geometry and on live tables"
+SUBJECT="mm/tests: KUnit suites for the page-table descent and pt_range_walk"
 MSG=$(cat <<'M'
 Add a KUnit suite that compiles the descent of <linux/pt_descent.h> against
 level-ops for synthetic page tables, and runs it on every geometry x86_64
@@ -22,12 +22,23 @@ pt_walk_find() on the live page tables of a test mm (kunit_vm_mmap()):
 touched pages are reached through the PMD entry it stops at, and an empty
 range comes back as one hole, or not at all.
 
-The geometry checks live in pt_geom_cases.h, which the pt_walk project's userspace
-harness compiles too, so both run the same cases.
+A third suite walks real address spaces with pt_range_walk: anonymous 4K
+pages, the zero page, a PMD THP, a 64K mTHP, hugetlb at PMD and PUD size
+and, on arm64, contiguous PTE and PMD sizes, swap, migration, hwpoison and
+marker entries, a VM_PFNMAP mapping, and holes above the PTE level.  Every
+page is compared with what an equivalent walk_page_range() walker gathers
+from the same tables in the same run; the case also checks the expected
+type, level and batch size.  One more case checks that walking N full PTE
+tables locks exactly N tables, and one that misuse ends the walk cleanly.
+It uses mm internals that are not exported, so it is built in only.
+
+The geometry checks live in pt_geom_cases.h, which the pt_walk project's
+userspace harness compiles too, so both run the same cases.
 M
 )
 FILES=(tests/kunit/pt_geom_levels.h tests/kunit/pt_geom_cases.h
        tests/kunit/pt_geom_kunit.c tests/kunit/pt_walk_live_kunit.c
+       tests/kunit/pt_range_walk_kunit.c
        tests/kunit/Makefile tests/kunit/.kunitconfig)
 edit() {
 	python3 - <<'PY'
@@ -38,8 +49,10 @@ block = '''config PT_WALK_KUNIT_TEST
 	default KUNIT_ALL_TESTS
 	help
 	  The page-table descent on synthetic tables of every x86_64 and
-	  arm64 geometry and of a sixth level.  Say N unless you are
-	  working on the page-table walk.
+	  arm64 geometry and of a sixth level, this architecture's
+	  level-ops against its own constants, and pt_range_walk on real
+	  address spaces compared with walk_page_range().
+	  Say N unless you are working on the page-table walk.
 
 '''
 i = k.rindex('source "mm/damon/Kconfig"')

@@ -1,0 +1,1153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * workload.c - the catalogue of mappings the /proc end-to-end test compares.
+ *
+ * Each case builds one kind of mapping in this process (or in a forked
+ * child), prints what /proc reports for it through e2e_dump() between
+ * "CASE name" and "END name", and tears it down, so that a difference
+ * between a stock and a converted kernel points at one case.  A case whose
+ * feature the kernel lacks prints "SKIP name: reason" instead; the reason
+ * must not vary between boots.
+ *
+ * Run as root (the initramfs's /init): PFNs in pagemap, MADV_HWPOISON,
+ * /proc/kpageflags and the sysfs knobs need it.  Arguments, if any, name
+ * the cases to run.
+ */
+#include "e2e.h"
+
+#include <sys/syscall.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define SZ_64K		(64UL << 10)
+#define SZ_2M		(2UL << 20)
+#define SZ_32M		(32UL << 20)
+#define SZ_1G		(1UL << 30)
+#define MAP_HUGE(log2)	((log2) << 26)		/* MAP_HUGE_SHIFT */
+
+#ifndef MADV_PAGEOUT
+#define MADV_PAGEOUT	21
+#endif
+#ifndef MADV_HWPOISON
+#define MADV_HWPOISON	100
+#endif
+
+/*
+ * userfaultfd uapi of Linux 6.12 (include/uapi/linux/userfaultfd.h) that
+ * the build hosts' headers lack or may lack.
+ */
+#define UFFD_API			((uint64_t)0xAA)
+#define UFFD_USER_MODE_ONLY		1
+#define UFFD_FEATURE_WP_HUGETLBFS_SHMEM	(1 << 12)
+#define UFFD_FEATURE_WP_UNPOPULATED	(1 << 13)
+#define UFFD_FEATURE_WP_ASYNC		(1 << 15)
+#define UFFDIO_REGISTER_MODE_WP		((uint64_t)1 << 1)
+#define UFFDIO_WRITEPROTECT_MODE_WP	((uint64_t)1 << 0)
+struct e2e_uffdio_api { uint64_t api, features, ioctls; };
+struct e2e_uffdio_range { uint64_t start, len; };
+struct e2e_uffdio_register { struct e2e_uffdio_range range; uint64_t mode, ioctls; };
+struct e2e_uffdio_writeprotect { struct e2e_uffdio_range range; uint64_t mode; };
+#define UFFDIO_API		_IOWR(0xAA, 0x3F, struct e2e_uffdio_api)
+#define UFFDIO_REGISTER		_IOWR(0xAA, 0x00, struct e2e_uffdio_register)
+#define UFFDIO_WRITEPROTECT	_IOWR(0xAA, 0x06, struct e2e_uffdio_writeprotect)
+
+/*
+ * test_hmm uapi, copied from lib/test_hmm_uapi.h of Linux 6.12: only the
+ * command structure and the two ioctls the device-private cases use.
+ */
+struct hmm_dmirror_cmd {
+	uint64_t addr;
+	uint64_t ptr;
+	uint64_t npages;
+	uint64_t cpages;
+	uint64_t faults;
+};
+#define HMM_DMIRROR_MIGRATE_TO_DEV	_IOWR('H', 0x02, struct hmm_dmirror_cmd)
+#define HMM_DMIRROR_EXCLUSIVE		_IOWR('H', 0x05, struct hmm_dmirror_cmd)
+
+#define THP "/sys/kernel/mm/transparent_hugepage"
+
+static size_t ps;
+static const char *tmpdir = "/tmp";
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static int have_swap(void)
+{
+	char *nl;
+
+	if (e2e_read_file("/proc/swaps") < 0)
+		return 0;
+	nl = strchr(e2e_buf, '\n');
+	return nl && nl[1];
+}
+
+/* Whether a sysfs "[selected]" knob selects one of the given words. */
+static int knob_is(const char *path, const char *a, const char *b)
+{
+	char wa[32], wb[32];
+
+	if (e2e_read_file(path) < 0)
+		return 0;
+	snprintf(wa, sizeof(wa), "[%s]", a);
+	snprintf(wb, sizeof(wb), "[%s]", b ? b : a);
+	return strstr(e2e_buf, wa) || strstr(e2e_buf, wb);
+}
+
+static int thp_usable(void)
+{
+	if (!knob_is(THP "/enabled", "always", "madvise")) {
+		e2e_skip("THP disabled (" THP "/enabled)");
+		return 0;
+	}
+	return 1;
+}
+
+static long hugetlb_free(unsigned long kb)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lukB/free_hugepages", kb);
+	return e2e_read_long(path);
+}
+
+static int hugetlb_usable(unsigned long kb, long need)
+{
+	long n = hugetlb_free(kb);
+
+	if (n < 0) {
+		e2e_skip("no %lukB hugetlb pool (hugepagesz= on the command line)", kb);
+		return 0;
+	}
+	if (n < need) {
+		e2e_skip("%ld free %lukB hugetlb pages, need %ld (hugepages= on the command line)",
+			 n, kb, need);
+		return 0;
+	}
+	return 1;
+}
+
+static int ilog2(unsigned long v)
+{
+	int l = -1;
+
+	while (v) {
+		v >>= 1;
+		l++;
+	}
+	return l;
+}
+
+static char *hugetlb_map(const char *label, unsigned long size, int npages, int flags)
+{
+	char *p = e2e_map(label, npages * size, size, PROT_READ | PROT_WRITE,
+			  flags | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE(ilog2(size)), -1, 0);
+
+	if (!p)
+		e2e_error("mmap %s", label);
+	return p;
+}
+
+static int tmpfile_fill(const char *name, size_t len)
+{
+	char path[256], *buf;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/e2e", tmpdir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/e2e/%s", tmpdir, name);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0) {
+		e2e_error("create %s", path);
+		return -1;
+	}
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		close(fd);
+		return -1;
+	}
+	e2e_fill(buf, len, 7);
+	if (write(fd, buf, len) != (ssize_t)len)
+		e2e_error("write %s", path);
+	munmap(buf, len);
+	return e2e_track_fd(fd);
+}
+
+static int memfd(const char *name, size_t len)
+{
+	int fd = memfd_create(name, 0);
+
+	if (fd < 0 || ftruncate(fd, len)) {
+		e2e_error("memfd %s", name);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return e2e_track_fd(fd);
+}
+
+/*
+ * MADV_PAGEOUT drains only this CPU's LRU batches, and the workload is
+ * pinned to one CPU, so the pages a case just faulted are reclaimable.
+ */
+static int pageout(void *p, size_t len)
+{
+	if (madvise(p, len, MADV_PAGEOUT)) {
+		e2e_error("MADV_PAGEOUT");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- anonymous memory ---------------------------------------------------- */
+
+static void case_anon_touched(void)
+{
+	char *p = e2e_anon("anon_touched", 16 * ps, 0);
+
+	if (!p)
+		return;
+	e2e_fill(p, 8 * ps, 1);
+	e2e_dump(NULL);
+}
+
+static void case_anon_untouched(void)
+{
+	if (!e2e_anon("anon_untouched", 16 * ps, 0))
+		return;
+	e2e_dump(NULL);
+}
+
+/* Read faults on private anonymous memory map the shared zero page. */
+static void case_anon_zero(void)
+{
+	char *p = e2e_anon("anon_zero", 16 * ps, 0);
+
+	if (!p)
+		return;
+	e2e_touch_read(p, 12 * ps);
+	p[13 * ps] = 1;
+	e2e_dump(NULL);
+}
+
+/* mprotect in the middle splits one mapping into three VMAs. */
+static void case_anon_mprotect(void)
+{
+	char *p = e2e_anon("anon_mprotect", 16 * ps, 0);
+
+	if (!p)
+		return;
+	e2e_fill(p, 16 * ps, 2);
+	if (mprotect(p + 4 * ps, 4 * ps, PROT_READ))
+		e2e_error("mprotect");
+	e2e_dump(NULL);
+}
+
+/*
+ * MADV_FREE makes pages lazily freeable; the flag smaps counts (LazyFree)
+ * is applied when this CPU's lazyfree batch drains, which MADV_PAGEOUT of
+ * an unrelated page forces, so it does not depend on timing.
+ */
+static void case_anon_lazyfree(void)
+{
+	char *p = e2e_anon("anon_lazyfree", 16 * ps, 0);
+	char *d;
+
+	if (!p)
+		return;
+	d = mmap(NULL, ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (d == MAP_FAILED) {
+		e2e_error("mmap");
+		return;
+	}
+	e2e_track_map(d, ps);
+	e2e_fill(p, 16 * ps, 3);
+	if (madvise(p + 4 * ps, 8 * ps, MADV_FREE)) {
+		e2e_error("MADV_FREE");
+		return;
+	}
+	pageout(d, ps);
+	e2e_dump(NULL);
+}
+
+static void case_anon_swap(void)
+{
+	char *p;
+
+	if (!have_swap()) {
+		e2e_skip("no swap device (zram swapon failed)");
+		return;
+	}
+	p = e2e_anon("anon_swap", 16 * ps, 0);
+	if (!p)
+		return;
+	e2e_fill(p, 16 * ps, 4);
+	pageout(p + 4 * ps, 8 * ps);
+	e2e_dump(NULL);
+}
+
+/* ---- files and shmem ----------------------------------------------------- */
+
+/* A private file mapping: read faults map the page cache, writes CoW it. */
+static void case_file_private(void)
+{
+	int fd = tmpfile_fill("file_private", 32 * ps);
+	char *p;
+
+	if (fd < 0)
+		return;
+	p = e2e_map("file_private", 32 * ps, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	if (!p) {
+		e2e_error("mmap file_private");
+		return;
+	}
+	e2e_touch_read(p, 12 * ps);
+	e2e_fill(p + 4 * ps, 4 * ps, 8);
+	e2e_fill(p + 20 * ps, 2 * ps, 9);
+	e2e_dump(NULL);
+}
+
+static void case_file_shared(void)
+{
+	int fd = tmpfile_fill("file_shared", 32 * ps);
+	char *p;
+
+	if (fd < 0)
+		return;
+	p = e2e_map("file_shared", 32 * ps, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (!p) {
+		e2e_error("mmap file_shared");
+		return;
+	}
+	e2e_touch_read(p, 4 * ps);
+	e2e_fill(p + 20 * ps, 4 * ps, 10);
+	e2e_dump(NULL);
+}
+
+static void case_shmem(void)
+{
+	int fd = memfd("e2e_shmem", 32 * ps);
+	char *p;
+
+	if (fd < 0)
+		return;
+	p = e2e_map("shmem", 32 * ps, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (!p) {
+		e2e_error("mmap shmem");
+		return;
+	}
+	e2e_fill(p, 16 * ps, 11);
+	e2e_touch_read(p + 24 * ps, 2 * ps);
+	e2e_dump(NULL);
+}
+
+static void case_shmem_swap(void)
+{
+	int fd;
+	char *p;
+
+	if (!have_swap()) {
+		e2e_skip("no swap device (zram swapon failed)");
+		return;
+	}
+	fd = memfd("e2e_shmem_swap", 32 * ps);
+	if (fd < 0)
+		return;
+	p = e2e_map("shmem_swap", 32 * ps, 0, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (!p) {
+		e2e_error("mmap shmem_swap");
+		return;
+	}
+	e2e_fill(p, 24 * ps, 12);
+	pageout(p + 8 * ps, 16 * ps);
+	e2e_dump(NULL);
+}
+
+/* shmem THP: shmem_enabled=advise and MADV_HUGEPAGE give a PMD mapping. */
+static void case_shmem_thp(void)
+{
+	int fd;
+	char *p;
+
+	if (!knob_is(THP "/shmem_enabled", "always", "advise")) {
+		e2e_skip("shmem THP disabled (" THP "/shmem_enabled)");
+		return;
+	}
+	fd = memfd("e2e_shmem_thp", 2 * SZ_2M);
+	if (fd < 0)
+		return;
+	p = e2e_map("shmem_thp", 2 * SZ_2M, SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (!p) {
+		e2e_error("mmap shmem_thp");
+		return;
+	}
+	if (madvise(p, 2 * SZ_2M, MADV_HUGEPAGE))
+		e2e_error("MADV_HUGEPAGE");
+	p[0] = 1;
+	p[SZ_2M + 5 * ps] = 1;
+	e2e_dump(NULL);
+}
+
+/* ---- transparent huge pages ---------------------------------------------- */
+
+static char *thp_region(const char *label, size_t len)
+{
+	char *p = e2e_anon(label, len, SZ_2M);
+
+	if (p && madvise(p, len, MADV_HUGEPAGE)) {
+		e2e_error("MADV_HUGEPAGE");
+		return NULL;
+	}
+	return p;
+}
+
+static void case_thp_pmd(void)
+{
+	char *p;
+
+	if (!thp_usable())
+		return;
+	p = thp_region("thp_pmd", 2 * SZ_2M);
+	if (!p)
+		return;
+	/* One write faults the whole first 2M in as one PMD-mapped THP. */
+	p[0] = 1;
+	p[3 * ps] = 2;
+	e2e_dump(NULL);
+}
+
+/* A read fault in a MADV_HUGEPAGE region maps the huge zero page. */
+static void case_thp_zero(void)
+{
+	char *p;
+
+	if (!thp_usable())
+		return;
+	if (e2e_read_long(THP "/use_zero_page") != 1) {
+		e2e_skip("huge zero page disabled (" THP "/use_zero_page)");
+		return;
+	}
+	p = thp_region("thp_zero", 2 * SZ_2M);
+	if (!p)
+		return;
+	e2e_touch_read(p, ps);
+	e2e_dump(NULL);
+}
+
+/*
+ * mTHP: with hugepages-64kB enabled for MADV_HUGEPAGE regions, a fault in
+ * a region too small for a PMD maps a 64K folio with 16 PTEs.
+ */
+static void case_mthp_64k(void)
+{
+	char *p;
+
+	if (!thp_usable())
+		return;
+	if (!knob_is(THP "/hugepages-64kB/enabled", "always", "madvise")) {
+		e2e_skip("64kB mTHP not enabled (" THP "/hugepages-64kB/enabled)");
+		return;
+	}
+	p = e2e_anon("mthp_64k", 8 * SZ_64K, SZ_64K);
+	if (!p)
+		return;
+	if (madvise(p, 8 * SZ_64K, MADV_HUGEPAGE))
+		e2e_error("MADV_HUGEPAGE");
+	p[0] = 1;
+	p[2 * SZ_64K + 3 * ps] = 1;
+	e2e_touch_read(p + 4 * SZ_64K, ps);
+	e2e_dump(NULL);
+}
+
+/*
+ * A PMD THP whose PMD is split by mprotect of part of it and by partial
+ * munmap: the folio stays large but is mapped by PTEs.
+ */
+static void case_thp_pte_mapped(void)
+{
+	char *p;
+
+	if (!thp_usable())
+		return;
+	p = thp_region("thp_pte_mapped", 2 * SZ_2M);
+	if (!p)
+		return;
+	p[0] = 1;
+	if (mprotect(p + SZ_2M / 2, SZ_64K, PROT_READ))
+		e2e_error("mprotect");
+	if (munmap(p + SZ_2M - SZ_64K, SZ_64K))
+		e2e_error("munmap");
+	e2e_dump(NULL);
+}
+
+/* mremap of a PMD THP to an address that is not 2M aligned. */
+static void case_thp_mremap(void)
+{
+	char *p, *dst, *q;
+
+	if (!thp_usable())
+		return;
+	p = thp_region("thp_mremap", SZ_2M);
+	if (!p)
+		return;
+	p[0] = 1;
+	/* A 2M-aligned reservation; the THP lands one page past its start. */
+	dst = e2e_map("thp_mremap_dst", 2 * SZ_2M, SZ_2M, PROT_NONE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (!dst) {
+		e2e_error("reserve");
+		return;
+	}
+	e2e_cur.nreg -= 2;
+	q = mremap(p, SZ_2M, SZ_2M, MREMAP_MAYMOVE | MREMAP_FIXED, dst + ps);
+	if (q == MAP_FAILED) {
+		e2e_error("mremap");
+		return;
+	}
+	e2e_region("thp_mremap", q, SZ_2M);
+	e2e_dump(NULL);
+}
+
+/* ---- fork ----------------------------------------------------------------- */
+
+/*
+ * After fork, parent and child share the anonymous pages and a THP
+ * read-only; the parent's writes then break CoW for part of them.  Both
+ * views are printed by the parent in one dump, so frame numbers show the
+ * sharing; the child only waits.
+ */
+static void case_fork_cow(void)
+{
+	int pfd[2], thp = knob_is(THP "/enabled", "always", "madvise");
+	char *p, *h = NULL, c;
+	pid_t pid;
+
+	p = e2e_anon("cow", 16 * ps, 0);
+	if (!p)
+		return;
+	e2e_fill(p, 16 * ps, 13);
+	if (thp) {
+		h = thp_region("cow_thp", SZ_2M);
+		if (!h)
+			return;
+		h[0] = 1;
+	}
+	if (pipe(pfd)) {
+		e2e_error("pipe");
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		e2e_error("fork");
+		return;
+	}
+	if (!pid) {
+		close(pfd[1]);
+		while (read(pfd[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(pfd[0]);
+	e2e_track_fd(pfd[1]);
+	e2e_track_kid(pid);
+	e2e_region_pid("cow_child", p, 16 * ps, pid);
+	if (h)
+		e2e_region_pid("cow_thp_child", h, SZ_2M, pid);
+	e2e_dump("after_fork");
+	e2e_fill(p, 4 * ps, 14);
+	if (h)
+		h[SZ_2M / 2] = 2;
+	e2e_dump("after_cow");
+}
+
+/* ---- hugetlb --------------------------------------------------------------- */
+
+static void hugetlb_case(const char *label, unsigned long size, int npages, int touch)
+{
+	char *p;
+	int i;
+
+	if (!hugetlb_usable(size >> 10, npages))
+		return;
+	p = hugetlb_map(label, size, npages, MAP_PRIVATE);
+	if (!p)
+		return;
+	for (i = 0; i < touch; i++)
+		p[i * size + 3 * ps] = 1;
+	e2e_dump(NULL);
+}
+
+/* A private anonymous and a shared hugetlbfs file mapping of 2M pages. */
+static void case_hugetlb_2m(void)
+{
+	char *p, *f;
+	int fd;
+
+	if (!hugetlb_usable(2048, 4))
+		return;
+	p = hugetlb_map("hugetlb_2m", SZ_2M, 2, MAP_PRIVATE);
+	if (!p)
+		return;
+	p[5 * ps] = 1;
+	fd = e2e_track_fd(open("/mnt/huge/e2e_hugetlb", O_RDWR | O_CREAT | O_TRUNC, 0600));
+	if (fd < 0) {
+		printf("  no hugetlbfs file: /mnt/huge is not a hugetlbfs mount\n");
+	} else {
+		unlink("/mnt/huge/e2e_hugetlb");
+		f = e2e_map("hugetlb_file", 2 * SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fd, 0);
+		if (!f)
+			e2e_error("mmap hugetlbfs file");
+		else
+			f[SZ_2M] = 1;
+	}
+	e2e_dump(NULL);
+}
+
+static void case_hugetlb_1g(void)
+{
+	hugetlb_case("hugetlb_1g", SZ_1G, 1, 1);
+}
+
+/* arm64 with 4K pages: 64K hugetlb is contiguous PTEs, 32M contiguous PMDs. */
+static void case_hugetlb_64k_cont(void)
+{
+	hugetlb_case("hugetlb_64k", SZ_64K, 4, 2);
+}
+
+static void case_hugetlb_32m_cont(void)
+{
+	hugetlb_case("hugetlb_32m", SZ_32M, 2, 1);
+}
+
+/* ---- hwpoison ---------------------------------------------------------- */
+
+/*
+ * MADV_HWPOISON poisons one page: its PTE becomes a hwpoison swap entry.
+ * The poisoned frame is lost for the rest of the boot.
+ */
+static volatile sig_atomic_t sigbus_seen;
+
+static void on_sigbus(int sig)
+{
+	(void)sig;
+	sigbus_seen++;
+}
+
+static void case_hwpoison(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus }, old;
+	char *p = e2e_anon("hwpoison", 8 * ps, 0);
+	int ret, err;
+
+	if (!p)
+		return;
+	e2e_fill(p, 4 * ps, 15);
+	/*
+	 * madvise injects the error as "action required": the kernel sends
+	 * the injecting task SIGBUS (BUS_MCEERR_AR) right away.  Catch it.
+	 */
+	sigaction(SIGBUS, &sa, &old);
+	sigbus_seen = 0;
+	ret = madvise(p + ps, ps, MADV_HWPOISON);
+	err = errno;
+	sigaction(SIGBUS, &old, NULL);
+	if (ret) {
+		errno = err;
+		if (err == EINVAL || err == EPERM) {
+			e2e_skip("MADV_HWPOISON unsupported (errno %d: CONFIG_MEMORY_FAILURE, CAP_SYS_ADMIN)", err);
+			return;
+		}
+		e2e_error("MADV_HWPOISON");
+		return;
+	}
+	e2e_fact("hwpoison.sigbus", "%d", (int)sigbus_seen);
+	e2e_dump(NULL);
+}
+
+/* ---- userfaultfd write protection ----------------------------------------- */
+
+static int uffd_open(uint64_t features)
+{
+	struct e2e_uffdio_api api = { .api = UFFD_API, .features = features };
+	int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | UFFD_USER_MODE_ONLY);
+
+	if (fd < 0) {
+		e2e_skip("userfaultfd unavailable (errno %d)", errno);
+		return -1;
+	}
+	if (ioctl(fd, UFFDIO_API, &api)) {
+		e2e_skip("UFFDIO_API features 0x%llx refused (errno %d)",
+			 (unsigned long long)features, errno);
+		close(fd);
+		return -1;
+	}
+	return e2e_track_fd(fd);
+}
+
+static int uffd_wp(int fd, void *p, size_t len, size_t wp_len)
+{
+	struct e2e_uffdio_register reg = {
+		.range = { (uintptr_t)p, len }, .mode = UFFDIO_REGISTER_MODE_WP,
+	};
+	struct e2e_uffdio_writeprotect wp = {
+		.range = { (uintptr_t)p, wp_len }, .mode = UFFDIO_WRITEPROTECT_MODE_WP,
+	};
+
+	if (ioctl(fd, UFFDIO_REGISTER, &reg)) {
+		e2e_error("UFFDIO_REGISTER");
+		return -1;
+	}
+	if (wp_len && ioctl(fd, UFFDIO_WRITEPROTECT, &wp)) {
+		e2e_error("UFFDIO_WRITEPROTECT");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Synchronous uffd-wp on populated and unpopulated ranges of anonymous
+ * memory, shmem and hugetlb: populated PTEs carry the uffd-wp bit, the
+ * unpopulated ones get PTE markers (WP_UNPOPULATED for anonymous memory,
+ * WP_HUGETLBFS_SHMEM for shmem and hugetlb).  Nothing writes afterwards,
+ * so no fault handler is needed.
+ */
+static void case_uffd_wp(void)
+{
+	int fd, mfd, hugetlb = hugetlb_free(2048) >= 2;
+	char *a, *s, *h;
+
+	fd = uffd_open(UFFD_FEATURE_WP_HUGETLBFS_SHMEM | UFFD_FEATURE_WP_UNPOPULATED);
+	if (fd < 0)
+		return;
+	a = e2e_anon("uffd_anon", 16 * ps, 0);
+	mfd = memfd("e2e_uffd_shmem", 16 * ps);
+	if (!a || mfd < 0)
+		return;
+	s = e2e_map("uffd_shmem", 16 * ps, 0, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (!s) {
+		e2e_error("mmap uffd_shmem");
+		return;
+	}
+	e2e_fill(a, 8 * ps, 16);
+	e2e_fill(s, 8 * ps, 17);
+	if (uffd_wp(fd, a, 16 * ps, 12 * ps) || uffd_wp(fd, s, 16 * ps, 12 * ps))
+		return;
+	if (hugetlb) {
+		h = hugetlb_map("uffd_hugetlb", SZ_2M, 2, MAP_PRIVATE);
+		if (!h)
+			return;
+		h[0] = 1;
+		if (uffd_wp(fd, h, 2 * SZ_2M, 2 * SZ_2M))
+			return;
+	} else {
+		printf("  no hugetlb part: fewer than 2 free 2048kB hugetlb pages\n");
+	}
+	e2e_dump(NULL);
+}
+
+/*
+ * Asynchronous uffd-wp driven by PAGEMAP_SCAN with PM_SCAN_WP_MATCHING,
+ * the way CRIU-style trackers use it: protect everything, write a few
+ * pages, and ask which pages were written since.
+ */
+static void case_pagemap_scan_wp(void)
+{
+	int fd, mfd, pm, i, hugetlb = hugetlb_free(2048) >= 2;
+	char *a, *s, *h = NULL;
+	const uint64_t f = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
+
+	fd = uffd_open(UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED |
+		       UFFD_FEATURE_WP_HUGETLBFS_SHMEM);
+	if (fd < 0)
+		return;
+	a = e2e_anon("wp_anon", 32 * ps, 0);
+	mfd = memfd("e2e_wp_shmem", 16 * ps);
+	if (!a || mfd < 0)
+		return;
+	s = e2e_map("wp_shmem", 16 * ps, 0, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	if (!s) {
+		e2e_error("mmap wp_shmem");
+		return;
+	}
+	e2e_fill(a, 16 * ps, 18);
+	e2e_fill(s, 4 * ps, 19);
+	if (uffd_wp(fd, a, 32 * ps, 0) || uffd_wp(fd, s, 16 * ps, 0))
+		return;
+	if (hugetlb) {
+		h = hugetlb_map("wp_hugetlb", SZ_2M, 2, MAP_PRIVATE);
+		if (!h)
+			return;
+		h[0] = 1;
+		if (uffd_wp(fd, h, 2 * SZ_2M, 0))
+			return;
+	} else {
+		printf("  no hugetlb part: fewer than 2 free 2048kB hugetlb pages\n");
+	}
+	pm = e2e_track_fd(open("/proc/self/pagemap", O_RDONLY));
+	if (pm < 0) {
+		e2e_error("open pagemap");
+		return;
+	}
+	/* Round 1 reports everything as written and protects it all. */
+	for (i = 0; i < e2e_cur.nreg; i++)
+		e2e_scan_print("round1", pm, &e2e_cur.reg[i], f, PAGE_IS_WRITTEN, 0, 0,
+			       PAGE_IS_WRITTEN);
+	a[3 * ps] = 1;
+	a[4 * ps] = 1;
+	a[20 * ps] = 1;
+	s[2 * ps] = 1;
+	s[9 * ps] = 1;
+	if (h)
+		h[SZ_2M + 1] = 1;
+	/* Round 2 reports just the pages written above; round 3 nothing. */
+	for (i = 0; i < e2e_cur.nreg; i++)
+		e2e_scan_print("round2", pm, &e2e_cur.reg[i], f, PAGE_IS_WRITTEN, 0, 0,
+			       PAGE_IS_WRITTEN);
+	for (i = 0; i < e2e_cur.nreg; i++)
+		e2e_scan_print("round3", pm, &e2e_cur.reg[i], f, PAGE_IS_WRITTEN, 0, 0,
+			       PAGE_IS_WRITTEN);
+	/* And a read-only query with filters: present but not written. */
+	for (i = 0; i < e2e_cur.nreg; i++)
+		e2e_scan_print("present_clean", pm, &e2e_cur.reg[i], 0, PAGE_IS_PRESENT, 0,
+			       PAGE_IS_WRITTEN, PAGE_IS_ALL);
+	e2e_dump(NULL);
+}
+
+/* ---- soft-dirty and referenced bits through clear_refs ---------------------- */
+
+static void case_soft_dirty(void)
+{
+	char *p, *h = NULL;
+
+	p = e2e_anon("sd_anon", 16 * ps, 0);
+	if (!p)
+		return;
+	e2e_fill(p, 16 * ps, 20);
+	if (knob_is(THP "/enabled", "always", "madvise")) {
+		h = thp_region("sd_thp", 2 * SZ_2M);
+		if (!h)
+			return;
+		h[0] = 1;
+		h[SZ_2M] = 1;
+	}
+	/* 4: clear the soft-dirty bits of the whole process. */
+	if (e2e_write_file("/proc/self/clear_refs", "4")) {
+		e2e_skip("clear_refs 4 refused (errno %d)", errno);
+		return;
+	}
+	p[2 * ps] = 3;
+	p[3 * ps] = 3;
+	if (h)
+		h[SZ_2M + 7 * ps] = 3;
+	e2e_dump(NULL);
+}
+
+/*
+ * clear_refs 1 clears the young bits of every mapping of a process, and
+ * from then on the Referenced of its stack and data depends on which
+ * translations the CPU happened to keep cached.  So a child is cleared
+ * (by the parent, through /proc/PID/clear_refs), re-reads four pages of
+ * the region, and the parent prints the child's region, not its rollup.
+ */
+static void case_clear_refs_young(void)
+{
+	int to[2], from[2];
+	char path[64], c = 0, *p;
+	pid_t pid;
+
+	p = e2e_anon("young", 16 * ps, 0);
+	if (!p)
+		return;
+	e2e_fill(p, 16 * ps, 21);
+	if (pipe(to) || pipe(from)) {
+		e2e_error("pipe");
+		return;
+	}
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		e2e_error("fork");
+		return;
+	}
+	if (!pid) {
+		if (read(to[0], &c, 1) != 1)
+			_exit(1);
+		/*
+		 * Clearing young bits flushes no TLB, and an access through
+		 * a cached translation sets no accessed bit: an mprotect
+		 * round trip flushes it first.
+		 */
+		if (mprotect(p, 16 * ps, PROT_READ) || mprotect(p, 16 * ps, PROT_READ | PROT_WRITE))
+			c = 1;
+		e2e_touch_read(p, 4 * ps);
+		if (write(from[1], &c, 1) != 1)
+			_exit(1);
+		while (read(to[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(to[0]);
+	close(from[1]);
+	e2e_track_fd(to[1]);
+	e2e_track_fd(from[0]);
+	e2e_track_kid(pid);
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
+	/* 1: clear the referenced/young bits of all the child's mappings. */
+	if (e2e_write_file(path, "1")) {
+		e2e_error("clear_refs 1");
+		return;
+	}
+	if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1 || c) {
+		e2e_error("child");
+		return;
+	}
+	e2e_cur.nreg = 0;
+	e2e_region_pid("young", p, 16 * ps, pid);
+	e2e_cur.no_rollup = 1;
+	e2e_dump(NULL);
+}
+
+/* ---- mlock ---------------------------------------------------------------- */
+
+static void case_mlock(void)
+{
+	char *p = e2e_anon("mlock", 16 * ps, 0);
+
+	if (!p)
+		return;
+	if (mlock(p, 8 * ps))
+		e2e_error("mlock");
+	/* MLOCK_ONFAULT: only the pages faulted afterwards are locked. */
+	if (mlock2(p + 12 * ps, 4 * ps, MLOCK_ONFAULT))
+		e2e_error("mlock2 MLOCK_ONFAULT");
+	p[13 * ps] = 1;
+	e2e_dump(NULL);
+}
+
+/* ---- KSM ------------------------------------------------------------------ */
+
+#define KSM "/sys/kernel/mm/ksm"
+
+/*
+ * 16 pages of one content, 8 of another and 8 unique ones merge into two
+ * KSM pages mapped 24 times.  ksmd works in the background, so the case
+ * waits (bounded) until this process has all 24 merged and then for two
+ * more full scans, so that nothing is still in flight, and stops ksmd.
+ */
+static void case_ksm(void)
+{
+	long merged = -1, scans, deadline = 400, i;
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	char *p;
+
+	if (e2e_read_long(KSM "/run") < 0) {
+		e2e_skip("no KSM (" KSM ")");
+		return;
+	}
+	p = e2e_anon("ksm", 32 * ps, 0);
+	if (!p)
+		return;
+	for (i = 0; i < 32; i++)
+		e2e_fill(p + i * ps, ps, i < 16 ? 100 : i < 24 ? 101 : 200 + i);
+	/* e2e_fill varies the pattern by page index: make the copies equal. */
+	for (i = 1; i < 24; i++)
+		if (i != 16)
+			memcpy(p + i * ps, p + (i < 16 ? 0 : 16) * ps, ps);
+	if (madvise(p, 32 * ps, MADV_MERGEABLE)) {
+		e2e_error("MADV_MERGEABLE");
+		return;
+	}
+	e2e_write_file(KSM "/pages_to_scan", "1000");
+	e2e_write_file(KSM "/sleep_millisecs", "10");
+	if (e2e_write_file(KSM "/run", "1")) {
+		e2e_error("start ksmd");
+		return;
+	}
+	while (deadline-- > 0) {
+		merged = e2e_read_long("/proc/self/ksm_merging_pages");
+		if (merged == 24)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	scans = e2e_read_long(KSM "/full_scans");
+	while (deadline-- > 0 && e2e_read_long(KSM "/full_scans") < scans + 2)
+		nanosleep(&ts, NULL);
+	e2e_write_file(KSM "/run", "0");
+	e2e_fact("ksm.merged", "%s", merged == 24 ? "yes" : "no");
+	e2e_fact("ksm.settled", "%s", deadline > 0 ? "yes" : "no");
+	e2e_dump(NULL);
+}
+
+/* ---- special mappings: VM_PFNMAP [vvar], [vdso] ------------------------------ */
+
+static void case_pfnmap_vvar(void)
+{
+	struct timespec ts;
+	char *line, *next;
+	int found = 0;
+
+	/* Reading the clock through the vDSO faults the vvar data page in. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (e2e_read_file("/proc/self/maps") < 0) {
+		e2e_error("read maps");
+		return;
+	}
+	for (line = e2e_buf; line && *line; line = next) {
+		unsigned long s, e;
+		char *name;
+
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = 0;
+		name = strchr(line, '[');
+		if (!name || sscanf(line, "%lx-%lx", &s, &e) != 2)
+			continue;
+		if (!strncmp(name, "[vvar", 5) || !strcmp(name, "[vdso]")) {
+			char label[32];
+
+			snprintf(label, sizeof(label), "%.*s", (int)strcspn(name + 1, "]"), name + 1);
+			e2e_region(label, (void *)s, e - s);
+			found += !strncmp(name, "[vvar", 5);
+		}
+	}
+	if (!found) {
+		e2e_skip("no [vvar] mapping");
+		return;
+	}
+	e2e_dump(NULL);
+}
+
+/* ---- device memory through test_hmm ------------------------------------------- */
+
+static void hmm_case(const char *label, unsigned long cmd_nr)
+{
+	struct hmm_dmirror_cmd cmd = { 0 };
+	char *p, *mirror;
+	int fd;
+
+	fd = open("/dev/hmm_dmirror0", O_RDWR);
+	if (fd < 0) {
+		e2e_skip("no /dev/hmm_dmirror0 (CONFIG_TEST_HMM) errno %d", errno);
+		return;
+	}
+	e2e_track_fd(fd);
+	p = e2e_anon(label, 16 * ps, 0);
+	if (!p)
+		return;
+	mirror = mmap(NULL, 16 * ps, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mirror == MAP_FAILED) {
+		e2e_error("mmap mirror");
+		return;
+	}
+	e2e_track_map(mirror, 16 * ps);
+	memset(mirror, 0, 16 * ps);
+	e2e_fill(p, 12 * ps, 22);
+	cmd.addr = (uintptr_t)p;
+	cmd.ptr = (uintptr_t)mirror;
+	cmd.npages = 8;
+	while (ioctl(fd, cmd_nr, &cmd)) {
+		if (errno == EINTR)
+			continue;
+		e2e_skip("test_hmm ioctl refused (errno %d)", errno);
+		return;
+	}
+	e2e_fact("hmm.cpages", "%llu", (unsigned long long)cmd.cpages);
+	e2e_dump(NULL);
+}
+
+/* Pages migrated to device-private memory: device-private swap entries. */
+static void case_hmm_device_private(void)
+{
+	hmm_case("hmm_private", HMM_DMIRROR_MIGRATE_TO_DEV);
+}
+
+/* Pages made exclusive to the device: device-exclusive swap entries. */
+static void case_hmm_device_exclusive(void)
+{
+	hmm_case("hmm_exclusive", HMM_DMIRROR_EXCLUSIVE);
+}
+
+/* ---- the catalogue --------------------------------------------------------- */
+
+#define ALL	0
+#define X86	1
+#define ARM64	2
+
+#if defined(__x86_64__)
+#define THIS_ARCH X86
+#elif defined(__aarch64__)
+#define THIS_ARCH ARM64
+#else
+#define THIS_ARCH 4
+#endif
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+	int arch;
+} cases[] = {
+	{ "anon_touched",		case_anon_touched,		ALL },
+	{ "anon_untouched",		case_anon_untouched,		ALL },
+	{ "anon_zero",			case_anon_zero,			ALL },
+	{ "anon_mprotect",		case_anon_mprotect,		ALL },
+	{ "anon_lazyfree",		case_anon_lazyfree,		ALL },
+	{ "anon_swap",			case_anon_swap,			ALL },
+	{ "file_private",		case_file_private,		ALL },
+	{ "file_shared",		case_file_shared,		ALL },
+	{ "shmem",			case_shmem,			ALL },
+	{ "shmem_swap",			case_shmem_swap,		ALL },
+	{ "shmem_thp",			case_shmem_thp,			ALL },
+	{ "thp_pmd",			case_thp_pmd,			ALL },
+	{ "thp_zero",			case_thp_zero,			ALL },
+	{ "mthp_64k",			case_mthp_64k,			ALL },
+	{ "thp_pte_mapped",		case_thp_pte_mapped,		ALL },
+	{ "thp_mremap",			case_thp_mremap,		ALL },
+	{ "fork_cow",			case_fork_cow,			ALL },
+	{ "hugetlb_2m",			case_hugetlb_2m,		ALL },
+	{ "hugetlb_1g",			case_hugetlb_1g,		ALL },
+	{ "hugetlb_64k_cont",		case_hugetlb_64k_cont,		ARM64 },
+	{ "hugetlb_32m_cont",		case_hugetlb_32m_cont,		ARM64 },
+	{ "uffd_wp",			case_uffd_wp,			ALL },
+	{ "pagemap_scan_wp",		case_pagemap_scan_wp,		ALL },
+	{ "soft_dirty",			case_soft_dirty,		X86 },
+	{ "clear_refs_young",		case_clear_refs_young,		ALL },
+	{ "mlock",			case_mlock,			ALL },
+	{ "ksm",			case_ksm,			ALL },
+	{ "pfnmap_vvar",		case_pfnmap_vvar,		ALL },
+	{ "hmm_device_private",		case_hmm_device_private,	ALL },
+	{ "hmm_device_exclusive",	case_hmm_device_exclusive,	ALL },
+	/* Last: it takes a frame away for the rest of the boot. */
+	{ "hwpoison",			case_hwpoison,			ALL },
+};
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int j;
+
+	e2e_init();
+	ps = e2e_psize;
+	if (getenv("E2E_TMPDIR"))
+		tmpdir = getenv("E2E_TMPDIR");
+	printf("E2E workload arch=%s pagesize=%zu\n",
+	       THIS_ARCH == X86 ? "x86_64" : THIS_ARCH == ARM64 ? "arm64" : "other", ps);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		if (cases[i].arch && cases[i].arch != THIS_ARCH)
+			continue;
+		if (argc > 1) {
+			for (j = 1; j < argc; j++)
+				if (!strcmp(argv[j], cases[i].name))
+					break;
+			if (j == argc)
+				continue;
+		}
+		e2e_case_begin(cases[i].name);
+		cases[i].fn();
+		e2e_case_end();
+	}
+	printf("E2E workload done\n");
+	fflush(stdout);
+	return 0;
+}

@@ -1,0 +1,657 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit: pt_range_walk on real address spaces.
+ *
+ * Each case builds one kind of mapping in the test's own mm
+ * (kunit_vm_mmap()), walks it with pt_range_walk, and compares every page of
+ * the range with what an equivalent walk_page_range() walker gathered from
+ * the same page tables in the same run (the differential oracle), on top
+ * of the type, level and size the case expects.
+ *
+ * Entries the test kernel cannot produce at boot (swap, migration,
+ * hwpoison, markers: no swap device or uffd context exists before init) are
+ * written into the test's own page table with set_pte_at() and cleared
+ * again before the mm goes away.
+ */
+#include <kunit/test.h>
+#include <linux/file.h>
+#include <linux/highmem.h>
+#include <linux/huge_mm.h>
+#include <linux/hugetlb.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
+#include <linux/pagewalk.h>
+#include <linux/pt_walk.h>
+#include <linux/swapops.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+/* What one page of the range holds, as either walker saw it. */
+enum ptwt_kind { PTWT_NONE, PTWT_PRESENT, PTWT_NONPRESENT };
+
+struct ptwt_fact {
+	enum ptwt_kind kind;
+	unsigned int lvl;
+	unsigned long val;	/* pfn, or swap entry value */
+};
+
+struct ptwt_oracle {
+	unsigned long start;
+	unsigned long nr_pages;
+	struct ptwt_fact *facts;
+};
+
+static void ptwt_fact_set(struct ptwt_oracle *o, unsigned long addr,
+			  unsigned long end, enum ptwt_kind kind,
+			  unsigned int lvl, unsigned long val, bool inc)
+{
+	for (; addr < end; addr += PAGE_SIZE) {
+		unsigned long i = (addr - o->start) >> PAGE_SHIFT;
+
+		if (i < o->nr_pages)
+			o->facts[i] = (struct ptwt_fact){ kind, lvl, val };
+		if (inc)
+			val++;
+	}
+}
+
+static void ptwt_fact_pte(struct ptwt_oracle *o, unsigned long addr,
+			  pte_t pte, unsigned int lvl, unsigned long end)
+{
+	if (pte_none(pte))
+		ptwt_fact_set(o, addr, end, PTWT_NONE, 0, 0, false);
+	else if (pte_present(pte))
+		ptwt_fact_set(o, addr, end, PTWT_PRESENT, lvl, pte_pfn(pte), true);
+	else
+		ptwt_fact_set(o, addr, end, PTWT_NONPRESENT, lvl,
+			      pte_to_swp_entry(pte).val, false);
+}
+
+/* Walk every VMA: walk_page_range() skips VM_PFNMAP ones by default. */
+static int ptwt_oracle_test_walk(unsigned long start, unsigned long end,
+				 struct mm_walk *walk)
+{
+	return 0;
+}
+
+static int ptwt_oracle_hole(unsigned long addr, unsigned long next, int depth,
+			    struct mm_walk *walk)
+{
+	ptwt_fact_set(walk->private, addr, next, PTWT_NONE, 0, 0, false);
+	return 0;
+}
+
+/* Like smaps: handle huge PMDs and loop over PTEs here, never split. */
+static int ptwt_oracle_pmd(pmd_t *pmdp, unsigned long addr, unsigned long end,
+			   struct mm_walk *walk)
+{
+	struct ptwt_oracle *o = walk->private;
+	spinlock_t *ptl;	/* the PTE table's */
+	pte_t *pte;
+
+	ptl = pmd_trans_huge_lock(pmdp, walk->vma);
+	if (ptl) {
+		pmd_t pmd = pmdp_get(pmdp);
+
+		if (pmd_present(pmd))
+			ptwt_fact_set(o, addr, end, PTWT_PRESENT, PT_LVL_PMD,
+				      pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT), true);
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+		else
+			ptwt_fact_set(o, addr, end, PTWT_NONPRESENT, PT_LVL_PMD,
+				      pmd_to_swp_entry(pmd).val, false);
+#endif
+		spin_unlock(ptl);
+		return 0;
+	}
+	pte = pte_offset_map_lock(walk->mm, pmdp, addr, &ptl);
+	if (!pte) {
+		walk->action = ACTION_AGAIN;
+		return 0;
+	}
+	for (; addr < end; addr += PAGE_SIZE, pte++)
+		ptwt_fact_pte(o, addr, ptep_get(pte), PT_LVL_PTE, addr + PAGE_SIZE);
+	pte_unmap_unlock(pte - 1, ptl);
+	return 0;
+}
+
+#ifdef CONFIG_HUGETLB_PAGE
+static int ptwt_oracle_hugetlb(pte_t *ptep, unsigned long hmask,
+			       unsigned long addr, unsigned long end,
+			       struct mm_walk *walk)
+{
+	struct hstate *h = hstate_vma(walk->vma);
+	unsigned long sz = huge_page_size(h);
+	unsigned int lvl = sz >= PUD_SIZE ? PT_LVL_PUD :
+			   sz >= PMD_SIZE ? PT_LVL_PMD : PT_LVL_PTE;
+	spinlock_t *ptl = huge_pte_lock(h, walk->mm, ptep);
+	pte_t pte = huge_ptep_get(walk->mm, addr, ptep);
+
+	if (pte_present(pte))
+		ptwt_fact_set(walk->private, addr, end, PTWT_PRESENT, lvl,
+			      pte_pfn(pte) + ((addr & ~hmask) >> PAGE_SHIFT), true);
+	else if (!pte_none(pte))
+		ptwt_fact_set(walk->private, addr, end, PTWT_NONPRESENT, lvl,
+			      pte_to_swp_entry(pte).val, false);
+	else
+		ptwt_fact_set(walk->private, addr, end, PTWT_NONE, 0, 0, false);
+	spin_unlock(ptl);
+	return 0;
+}
+#endif
+
+static const struct mm_walk_ops ptwt_oracle_ops = {
+	.pmd_entry = ptwt_oracle_pmd,
+	.pte_hole = ptwt_oracle_hole,
+	.test_walk = ptwt_oracle_test_walk,
+#ifdef CONFIG_HUGETLB_PAGE
+	.hugetlb_entry = ptwt_oracle_hugetlb,
+#endif
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+/* --- The walk under test, and the comparison ------------------------------ */
+
+struct ptwt_counts {
+	unsigned long steps[PTW_NR_TYPES];
+	unsigned long pages;
+	unsigned long pte_tables;
+	unsigned int max_level[PTW_NR_TYPES];
+	unsigned int max_nr[PTW_NR_TYPES];
+};
+
+/*
+ * Walk [start, end) of the VMA at @start with pt_range_walk and with the
+ * oracle, under one mmap read lock, and compare them page by page.
+ */
+static void ptwt_compare(struct kunit *test, unsigned long start,
+			 unsigned long end, unsigned int flags,
+			 struct ptwt_counts *c)
+{
+	struct mm_struct *mm = current->mm;
+	struct ptwt_oracle o = { .start = start,
+				 .nr_pages = (end - start) >> PAGE_SHIFT };
+	struct pt_range_walk ptw;
+	struct vm_area_struct *vma;
+	unsigned long expect = start, i;
+	bool all = (flags & PTW_WANT_ALL) == PTW_WANT_ALL;
+
+	memset(c, 0, sizeof(*c));
+	o.facts = kvcalloc(o.nr_pages, sizeof(*o.facts), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, o.facts);
+
+	/* No KUNIT_ASSERT under the lock: a failing one would leak it. */
+	mmap_read_lock(mm);
+	vma = find_vma(mm, start);
+	if (!vma || walk_page_range(mm, start, end, &ptwt_oracle_ops, &o)) {
+		mmap_read_unlock(mm);
+		kvfree(o.facts);
+		KUNIT_FAIL(test, "no VMA at %lx, or the oracle walk failed", start);
+		return;
+	}
+
+	for_each_pt_range(&ptw, vma, start, end, flags) {
+		enum ptwt_kind kind = ptw.type == PTW_NONE ? PTWT_NONE :
+			ptw.type == PTW_FOLIO || ptw.type == PTW_PFN ?
+			PTWT_PRESENT : PTWT_NONPRESENT;
+
+		c->steps[ptw.type]++;
+		c->pages += ptw.size >> PAGE_SHIFT;
+		c->max_level[ptw.type] = max(c->max_level[ptw.type], ptw.level);
+		c->max_nr[ptw.type] = max(c->max_nr[ptw.type], ptw.nr);
+		if (all)
+			KUNIT_EXPECT_EQ_MSG(test, ptw.addr, expect, "a gap or an overlap");
+		KUNIT_EXPECT_GE(test, ptw.addr, expect);
+		KUNIT_EXPECT_GT(test, ptw.size, 0UL);
+		KUNIT_EXPECT_LE(test, ptw.addr + ptw.size, end);
+		if (ptw.type != PTW_NONE)
+			KUNIT_EXPECT_EQ(test, (unsigned long)ptw.nr,
+					pt_nr_entries(ptw.addr, ptw.addr + ptw.size, ptw.level));
+		expect = ptw.addr + ptw.size;
+		for (i = 0; i < ptw.size >> PAGE_SHIFT; i++) {
+			unsigned long addr = ptw.addr + i * PAGE_SIZE;
+			const struct ptwt_fact *f = &o.facts[(addr - start) >> PAGE_SHIFT];
+			unsigned long val;
+
+			if (kind == PTWT_PRESENT)
+				val = ptw.pfn + i;
+			else if (ptw.type == PTW_SWAP)
+				val = swp_entry(swp_type(ptw.swp), swp_offset(ptw.swp) + i).val;
+			else
+				val = ptw.swp.val;
+			if (f->kind != kind || (kind != PTWT_NONE &&
+						(f->val != val || f->lvl != ptw.level))) {
+				KUNIT_FAIL(test,
+					   "%lx: walk: type %d level %u val %lx; oracle: kind %d level %u val %lx",
+					   addr, ptw.type, ptw.level, val,
+					   f->kind, f->lvl, f->val);
+				break;
+			}
+		}
+	}
+	c->pte_tables = ptw.nr_pte_tables;
+	mmap_read_unlock(mm);
+	if (all)
+		KUNIT_EXPECT_EQ(test, expect, end);
+	kvfree(o.facts);
+}
+
+static unsigned long ptwt_map(struct kunit *test, struct file *file,
+			      unsigned long len, unsigned long flags)
+{
+	unsigned long addr = kunit_vm_mmap(test, file, 0, len,
+					   PROT_READ | PROT_WRITE, flags, 0);
+
+	KUNIT_ASSERT_NE_MSG(test, addr, 0UL, "kunit_vm_mmap failed");
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	return addr;
+}
+
+static void ptwt_touch(struct kunit *test, unsigned long addr)
+{
+	KUNIT_ASSERT_EQ(test, put_user(0x5a, (char __user *)addr), 0);
+}
+
+static void ptwt_set_vm_flags(unsigned long addr, vm_flags_t set, vm_flags_t clear)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+
+	mmap_write_lock(mm);
+	vma = find_vma(mm, addr);
+	vm_flags_mod(vma, set, clear);
+	mmap_write_unlock(mm);
+}
+
+/* --- Cases ------------------------------------------------------------------ */
+
+static void ptw_test_anon_4k(struct kunit *test)
+{
+	const unsigned long len = 64 * PAGE_SIZE;
+	unsigned long addr = ptwt_map(test, NULL, len, MAP_ANONYMOUS | MAP_PRIVATE);
+	struct ptwt_counts c;
+	unsigned long i;
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, 0);
+	for (i = 0; i < 64; i += 3)
+		ptwt_touch(test, addr + i * PAGE_SIZE);
+	ptwt_compare(test, addr, addr + len, PTW_WANT_ALL, &c);
+	KUNIT_EXPECT_EQ(test, c.steps[PTW_FOLIO], 22UL);
+	KUNIT_EXPECT_EQ(test, c.max_level[PTW_FOLIO], (unsigned int)PT_LVL_PTE);
+	KUNIT_EXPECT_EQ(test, c.pages, 64UL);
+	/* Only what is mapped, when only folios are wanted. */
+	ptwt_compare(test, addr, addr + len, PTW_WANT(PTW_FOLIO), &c);
+	KUNIT_EXPECT_EQ(test, c.steps[PTW_NONE], 0UL);
+	KUNIT_EXPECT_EQ(test, c.pages, 22UL);
+}
+
+static void ptw_test_zero_page(struct kunit *test)
+{
+	const unsigned long len = 8 * PAGE_SIZE;
+	unsigned long addr = ptwt_map(test, NULL, len, MAP_ANONYMOUS | MAP_PRIVATE);
+	struct mm_struct *mm = current->mm;
+	struct pt_range_walk ptw;
+	struct ptwt_counts c;
+	char v = 1;
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, 0);
+	/* A read fault maps the shared zero page. */
+	KUNIT_ASSERT_EQ(test, get_user(v, (char __user *)addr + PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, v, 0);
+	ptwt_compare(test, addr, addr + len, PTW_WANT_ALL, &c);
+	KUNIT_EXPECT_EQ(test, c.steps[PTW_PFN], 1UL);
+	mmap_read_lock(mm);
+	pt_range_walk_start(&ptw, find_vma(mm, addr), addr, addr + len,
+			    PTW_WANT(PTW_PFN));
+	KUNIT_EXPECT_EQ(test, ptw.type, PTW_PFN);
+	KUNIT_EXPECT_EQ(test, ptw.addr, addr + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, ptw.pfn, my_zero_pfn(addr + PAGE_SIZE));
+	KUNIT_EXPECT_NULL(test, ptw.folio);
+	pt_range_walk_done(&ptw);
+	mmap_read_unlock(mm);
+}
+
+static void ptw_test_pmd_thp(struct kunit *test)
+{
+	unsigned long addr, start;
+	struct ptwt_counts c;
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		kunit_skip(test, "no CONFIG_TRANSPARENT_HUGEPAGE");
+	addr = ptwt_map(test, NULL, 2 * PMD_SIZE, MAP_ANONYMOUS | MAP_PRIVATE);
+	start = ALIGN(addr, PMD_SIZE);
+	ptwt_set_vm_flags(addr, VM_HUGEPAGE, VM_NOHUGEPAGE);
+	ptwt_touch(test, start + 5 * PAGE_SIZE);
+	ptwt_compare(test, addr, addr + 2 * PMD_SIZE, PTW_WANT_ALL, &c);
+	if (!c.max_level[PTW_FOLIO])
+		kunit_skip(test, "the fault got no PMD THP (fragmented memory?)");
+	KUNIT_EXPECT_EQ(test, c.max_level[PTW_FOLIO], (unsigned int)PT_LVL_PMD);
+	KUNIT_EXPECT_EQ(test, c.steps[PTW_FOLIO], 1UL);
+	/* A walk starting inside the THP describes its tail, unsplit. */
+	ptwt_compare(test, start + 7 * PAGE_SIZE, start + PMD_SIZE, PTW_WANT_ALL, &c);
+	KUNIT_EXPECT_EQ(test, c.max_level[PTW_FOLIO], (unsigned int)PT_LVL_PMD);
+	KUNIT_EXPECT_EQ(test, c.pages, (PMD_SIZE >> PAGE_SHIFT) - 7);
+}
+
+static void ptw_test_mthp(struct kunit *test)
+{
+	const unsigned int order = ilog2(SZ_64K) - PAGE_SHIFT;
+	unsigned long addr, saved;
+	struct ptwt_counts c;
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || order < 2)
+		kunit_skip(test, "no 64K mTHP here");
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	saved = READ_ONCE(huge_anon_orders_always);
+	WRITE_ONCE(huge_anon_orders_always, saved | BIT(order));
+	addr = ptwt_map(test, NULL, 4 * SZ_64K, MAP_ANONYMOUS | MAP_PRIVATE);
+	ptwt_set_vm_flags(addr, VM_HUGEPAGE, VM_NOHUGEPAGE);
+	ptwt_touch(test, ALIGN(addr, SZ_64K) + PAGE_SIZE);
+	WRITE_ONCE(huge_anon_orders_always, saved);
+	ptwt_compare(test, addr, addr + 4 * SZ_64K, PTW_WANT_ALL, &c);
+	if (c.max_nr[PTW_FOLIO] == 1)
+		kunit_skip(test, "the fault got no 64K folio");
+	/* The PTE-mapped large folio comes back as one batch. */
+	KUNIT_EXPECT_EQ(test, c.steps[PTW_FOLIO], 1UL);
+	KUNIT_EXPECT_EQ(test, c.max_nr[PTW_FOLIO], 1U << order);
+	KUNIT_EXPECT_EQ(test, c.max_level[PTW_FOLIO], (unsigned int)PT_LVL_PTE);
+#endif
+}
+
+#ifdef CONFIG_HUGETLB_PAGE
+static void ptwt_hugetlb(struct kunit *test, unsigned long size,
+			 unsigned int lvl, unsigned int nr)
+{
+	struct hstate *h = size_to_hstate(size);
+	struct ptwt_counts c;
+	struct file *file;
+	unsigned long addr;
+
+	if (!h || !h->free_huge_pages)
+		kunit_skip(test,
+			   "no free %luK hugetlb page (hugepagesz= hugepages= on the command line)",
+			   size >> 10);
+	file = hugetlb_file_setup(HUGETLB_ANON_FILE, 2 * size, VM_NORESERVE,
+				  HUGETLB_ANONHUGE_INODE, huge_page_shift(h));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	addr = ptwt_map(test, file, 2 * size, MAP_SHARED);
+	fput(file);
+	ptwt_touch(test, addr + size + PAGE_SIZE);
+	ptwt_compare(test, addr, addr + 2 * size, PTW_WANT_ALL, &c);
+	KUNIT_EXPECT_EQ(test, c.steps[PTW_FOLIO], 1UL);
+	KUNIT_EXPECT_EQ(test, c.max_level[PTW_FOLIO], lvl);
+	KUNIT_EXPECT_EQ(test, c.max_nr[PTW_FOLIO], nr);
+	KUNIT_EXPECT_EQ(test, c.pages, (2 * size) >> PAGE_SHIFT);
+}
+#else
+static void ptwt_hugetlb(struct kunit *test, unsigned long size,
+			 unsigned int lvl, unsigned int nr)
+{
+	kunit_skip(test, "no CONFIG_HUGETLB_PAGE");
+}
+#endif
+
+static void ptw_test_hugetlb_pmd(struct kunit *test)
+{
+	ptwt_hugetlb(test, PMD_SIZE, PT_LVL_PMD, 1);
+}
+
+static void ptw_test_hugetlb_pud(struct kunit *test)
+{
+	ptwt_hugetlb(test, PUD_SIZE, PT_LVL_PUD, 1);
+}
+
+static void ptw_test_hugetlb_cont_pte(struct kunit *test)
+{
+#ifdef CONFIG_ARM64
+	ptwt_hugetlb(test, CONT_PTE_SIZE, PT_LVL_PTE, CONT_PTES);
+#else
+	kunit_skip(test, "no contiguous-PTE hugetlb size on this architecture");
+#endif
+}
+
+static void ptw_test_hugetlb_cont_pmd(struct kunit *test)
+{
+#ifdef CONFIG_ARM64
+	ptwt_hugetlb(test, CONT_PMD_SIZE, PT_LVL_PMD, CONT_PMDS);
+#else
+	kunit_skip(test, "no contiguous-PMD hugetlb size on this architecture");
+#endif
+}
+
+/*
+ * Write non-present entries into the PTE table of a touched page's
+ * neighbours, walk, and clear them again before the mm goes away.
+ */
+static void ptwt_nonpresent(struct kunit *test, pte_t *entries,
+			    unsigned int nr, enum pt_range_type type,
+			    unsigned long expect_steps)
+{
+	unsigned long addr = ptwt_map(test, NULL, 32 * PAGE_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE);
+	struct mm_struct *mm = current->mm;
+	struct ptwt_counts c;
+	spinlock_t *ptl;	/* the PTE table's */
+	pte_t *pte;
+	unsigned int i;
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, 0);
+	ptwt_touch(test, addr);
+	mmap_read_lock(mm);
+	pte = get_locked_pte(mm, addr + 4 * PAGE_SIZE, &ptl);
+	if (!pte) {
+		mmap_read_unlock(mm);
+		KUNIT_FAIL(test, "no PTE table");
+		return;
+	}
+	for (i = 0; i < nr; i++)
+		set_pte_at(mm, addr + (4 + i) * PAGE_SIZE, pte + i, entries[i]);
+	pte_unmap_unlock(pte, ptl);
+	mmap_read_unlock(mm);
+
+	ptwt_compare(test, addr, addr + 32 * PAGE_SIZE, PTW_WANT_ALL, &c);
+	KUNIT_EXPECT_EQ(test, c.steps[type], expect_steps);
+	KUNIT_EXPECT_EQ(test, c.pages, 32UL);
+	ptwt_compare(test, addr, addr + 32 * PAGE_SIZE, PTW_WANT(type), &c);
+	KUNIT_EXPECT_EQ(test, c.pages, (unsigned long)nr);
+
+	mmap_read_lock(mm);
+	pte = get_locked_pte(mm, addr + 4 * PAGE_SIZE, &ptl);
+	for (i = 0; i < nr; i++)
+		pte_clear(mm, addr + (4 + i) * PAGE_SIZE, pte + i);
+	pte_unmap_unlock(pte, ptl);
+	mmap_read_unlock(mm);
+}
+
+static void ptw_test_swap(struct kunit *test)
+{
+	pte_t e[6];
+	unsigned int i;
+
+	/* Two runs of consecutive slots: two batches. */
+	for (i = 0; i < 6; i++)
+		e[i] = swp_entry_to_pte(swp_entry(0, 100 + i + (i >= 4 ? 50 : 0)));
+	ptwt_nonpresent(test, e, 6, PTW_SWAP, 2);
+}
+
+static void ptw_test_migration(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	pte_t e[2];
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	/* Migration entries are only ever seen with their page locked. */
+	lock_page(page);
+	e[0] = swp_entry_to_pte(make_readable_migration_entry(page_to_pfn(page)));
+	e[1] = e[0];
+	ptwt_nonpresent(test, e, 2, PTW_MIGRATION, 2);
+	unlock_page(page);
+	__free_page(page);
+}
+
+static void ptw_test_hwpoison(struct kunit *test)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+	pte_t e[1];
+
+	if (!IS_ENABLED(CONFIG_MEMORY_FAILURE)) {
+		if (page)
+			__free_page(page);
+		kunit_skip(test, "no CONFIG_MEMORY_FAILURE");
+	}
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	e[0] = swp_entry_to_pte(make_hwpoison_entry(page));
+	ptwt_nonpresent(test, e, 1, PTW_HWPOISON, 1);
+	__free_page(page);
+}
+
+static void ptw_test_marker(struct kunit *test)
+{
+	pte_t e[3];
+
+	e[0] = make_pte_marker(PTE_MARKER_UFFD_WP);
+	e[1] = e[0];
+	e[2] = make_pte_marker(PTE_MARKER_POISONED);
+	ptwt_nonpresent(test, e, 3, PTW_MARKER, 3);
+}
+
+static void ptwt_free_page(void *page)
+{
+	__free_page(page);
+}
+
+static void ptw_test_pfnmap(struct kunit *test)
+{
+	unsigned long addr = ptwt_map(test, NULL, 4 * PAGE_SIZE,
+				      MAP_ANONYMOUS | MAP_SHARED);
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct mm_struct *mm = current->mm;
+	struct pt_range_walk ptw;
+	struct ptwt_counts c;
+	int ret;
+
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	mmap_write_lock(mm);
+	ret = remap_pfn_range(find_vma(mm, addr), addr + PAGE_SIZE,
+			      page_to_pfn(page), PAGE_SIZE, PAGE_SHARED);
+	mmap_write_unlock(mm);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	ptwt_compare(test, addr, addr + 4 * PAGE_SIZE, PTW_WANT_ALL, &c);
+	KUNIT_EXPECT_EQ(test, c.steps[PTW_PFN], 1UL);
+	mmap_read_lock(mm);
+	pt_range_walk_start(&ptw, find_vma(mm, addr), addr, addr + 4 * PAGE_SIZE,
+			    PTW_WANT_MAPPED);
+	KUNIT_EXPECT_EQ(test, ptw.type, PTW_PFN);
+	KUNIT_EXPECT_EQ(test, ptw.pfn, page_to_pfn(page));
+	pt_range_walk_done(&ptw);
+	mmap_read_unlock(mm);
+	/* The mm, and with it the mapping, is gone before this runs. */
+	kunit_add_action_or_reset(test, ptwt_free_page, page);
+}
+
+/* Holes above the PTE level are reported with their span, once. */
+static void ptw_test_holes(struct kunit *test)
+{
+	const unsigned long len = 2 * PUD_SIZE;
+	unsigned long addr = ptwt_map(test, NULL, len,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	struct mm_struct *mm = current->mm;
+	unsigned long expect = addr, highest = 0;
+	struct pt_range_walk ptw;
+	unsigned int n = 0;
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, 0);
+	ptwt_touch(test, addr + len / 2);
+	mmap_read_lock(mm);
+	for_each_pt_range(&ptw, find_vma(mm, addr), addr, addr + len, PTW_WANT_ALL) {
+		KUNIT_EXPECT_EQ(test, ptw.addr, expect);
+		expect = ptw.addr + ptw.size;
+		if (ptw.type == PTW_NONE)
+			highest = max_t(unsigned long, highest, ptw.level);
+		n++;
+	}
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, expect, addr + len);
+	/* Hole, page, hole, each merged across levels: a handful of steps. */
+	KUNIT_EXPECT_LE(test, n, 6U);
+	KUNIT_EXPECT_GE(test, highest, (unsigned long)PT_LVL_PUD);
+}
+
+/* N fully populated PTE tables: exactly N lock acquisitions. */
+static void ptw_test_lock_count(struct kunit *test)
+{
+	const unsigned long n = 4;
+	unsigned long addr = ptwt_map(test, NULL, (n + 1) * PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE);
+	unsigned long start = ALIGN(addr, PMD_SIZE), a;
+	struct ptwt_counts c;
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, VM_HUGEPAGE);
+	for (a = start; a < start + n * PMD_SIZE; a += PAGE_SIZE)
+		ptwt_touch(test, a);
+	ptwt_compare(test, start, start + n * PMD_SIZE, PTW_WANT_ALL, &c);
+	KUNIT_EXPECT_EQ(test, c.pte_tables, n);
+	KUNIT_EXPECT_EQ(test, c.pages, n * (PMD_SIZE >> PAGE_SHIFT));
+	ptwt_compare(test, start, start + n * PMD_SIZE, PTW_WANT(PTW_FOLIO), &c);
+	KUNIT_EXPECT_EQ(test, c.pte_tables, n);
+}
+
+/* Misuse warns once and ends the walk cleanly; done() is idempotent. */
+static void ptw_test_misuse(struct kunit *test)
+{
+	unsigned long addr = ptwt_map(test, NULL, 4 * PAGE_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE);
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct pt_range_walk ptw;
+
+	ptwt_touch(test, addr);
+	mmap_read_lock(mm);
+	vma = find_vma(mm, addr);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, addr, PTW_WANT_ALL),
+			PTW_DONE);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr + 1, addr + PAGE_SIZE,
+						  PTW_WANT_ALL), PTW_DONE);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, vma->vm_end + PAGE_SIZE,
+						  PTW_WANT_ALL), PTW_DONE);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, addr + PAGE_SIZE, 0),
+			PTW_DONE);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_next(&ptw), PTW_DONE);
+	/* Stopping early, then done() twice. */
+	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, addr + 4 * PAGE_SIZE,
+						  PTW_WANT_ALL), PTW_FOLIO);
+	pt_range_walk_done(&ptw);
+	pt_range_walk_done(&ptw);
+	KUNIT_EXPECT_EQ(test, ptw.type, PTW_DONE);
+	mmap_read_unlock(mm);
+	/* No lock held. */
+	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, addr + PAGE_SIZE,
+						  PTW_WANT_ALL), PTW_DONE);
+}
+
+static struct kunit_case pt_range_walk_test_cases[] = {
+	KUNIT_CASE(ptw_test_anon_4k),
+	KUNIT_CASE(ptw_test_zero_page),
+	KUNIT_CASE(ptw_test_pmd_thp),
+	KUNIT_CASE(ptw_test_mthp),
+	KUNIT_CASE(ptw_test_hugetlb_pmd),
+	KUNIT_CASE(ptw_test_hugetlb_pud),
+	KUNIT_CASE(ptw_test_hugetlb_cont_pte),
+	KUNIT_CASE(ptw_test_hugetlb_cont_pmd),
+	KUNIT_CASE(ptw_test_swap),
+	KUNIT_CASE(ptw_test_migration),
+	KUNIT_CASE(ptw_test_hwpoison),
+	KUNIT_CASE(ptw_test_marker),
+	KUNIT_CASE(ptw_test_pfnmap),
+	KUNIT_CASE(ptw_test_holes),
+	KUNIT_CASE(ptw_test_lock_count),
+	KUNIT_CASE(ptw_test_misuse),
+	{}
+};
+
+static struct kunit_suite pt_range_walk_test_suite = {
+	.name = "pt_range_walk",
+	.test_cases = pt_range_walk_test_cases,
+};
+
+kunit_test_suite(pt_range_walk_test_suite);
