@@ -5,19 +5,24 @@
 #                     KUnit, and where everything is
 #   make check        every test tier; ends with "N passed, N failed"
 #   make check-quick  the tiers that need no kernel build
+#   make e2e          /proc end-to-end: stock and patched kernels (built
+#                     before, e.g. by make build-x86_64) print the same
+#                     /proc, case by case; WORKLOADS=DIR adds DIR/*.c
+#   make e2e-determinism  the same cases on two boots of the stock kernel
+#   make selftests    the kernel's pagemap/proc selftests, stock vs patched
 
 SHELL := /bin/bash
 S := scripts
 ARCHES := x86_64 arm64
 
 .PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
-	user bench-user fuzz clean help
+	user bench-user fuzz e2e e2e-determinism selftests clean help
 
 all: deps
 	@$(S)/main.sh
 
 help:
-	@sed -n '2,8p' Makefile
+	@sed -n '2,13p' Makefile
 
 deps:
 	@$(S)/deps.sh
@@ -49,6 +54,15 @@ check: deps
 
 check-quick: deps
 	@$(S)/check.sh quick
+
+e2e:
+	@ARCHES="$(ARCHES)" WORKLOADS="$(WORKLOADS)" $(S)/e2e.sh
+
+e2e-determinism:
+	@E2E_MODE=determinism ARCHES="$(ARCHES)" WORKLOADS="$(WORKLOADS)" $(S)/e2e.sh
+
+selftests:
+	@ARCHES="$(ARCHES)" $(S)/selftests.sh
 
 clean:
 	rm -rf out build/kbuild build/user

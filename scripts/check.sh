@@ -39,9 +39,9 @@ tier_lint() {
 	fi
 	for p in "$OUT"/patches/0*.patch; do
 		case "$p" in */0000-cover-letter.patch) continue ;; esac
-		step lint "checkpatch.$(basename "$p" .patch | cut -c1-4)" \
+		step lint "checkpatch.$(basename "$p" .patch)" \
 			"checkpatch-$(basename "$p" .patch)" \
-			perl "$KSRC/scripts/checkpatch.pl" --strict --root="$KSRC" "$p" || true
+			"$TOP/scripts/checkpatch.sh" "$p" || true
 	done
 	for f in $(kernel_files); do
 		step lint "kernel-doc.${f//\//_}" "kernel-doc-${f//\//_}" \
@@ -104,6 +104,30 @@ tier_kernel() {
 		"$TOP/scripts/kwarnings.sh" "$arch" || true
 }
 
+# --- e2e: stock and patched kernels print the same /proc ------------------
+# scripts/e2e.sh records one line per case (tier e2e-ARCH); the log keeps
+# its diffs.  It needs the kernels tier_kernel built.
+tier_e2e() {
+	local arch=$1 n
+	n=$(wc -l <"$RES")
+	if ! ARCHES=$arch "$TOP/scripts/e2e.sh" "$RES" >"$LOGS/e2e-$arch.log" 2>&1; then
+		printf 'FAIL e2e-%s (log: %s)\n' "$arch" "$LOGS/e2e-$arch.log" >&2
+		grep -A3 '^FAIL' "$LOGS/e2e-$arch.log" | head -n 12 | sed 's/^/  | /' >&2
+	fi
+	[ "$(wc -l <"$RES")" -gt "$n" ] || record "e2e-$arch" run fail
+}
+
+# --- selftests: the kernel's own pagemap and proc tests, stock vs patched --
+tier_selftests() {
+	local arch=$1 n
+	n=$(wc -l <"$RES")
+	if ! ARCHES=$arch "$TOP/scripts/selftests.sh" "$RES" >"$LOGS/selftests-$arch.log" 2>&1; then
+		printf 'FAIL selftests-%s (log: %s)\n' "$arch" "$LOGS/selftests-$arch.log" >&2
+		grep -A3 '^FAIL' "$LOGS/selftests-$arch.log" | head -n 12 | sed 's/^/  | /' >&2
+	fi
+	[ "$(wc -l <"$RES")" -gt "$n" ] || record "selftests-$arch" run fail
+}
+
 summary() {
 	local p f s
 	p=$(awk -F'\t' '$3=="pass"' "$RES" | wc -l)
@@ -125,7 +149,13 @@ if [ "$mode" = full ]; then
 	if step lint series-apply apply "$TOP/scripts/apply.sh"; then
 		for arch in $ARCHES; do
 			say "tiers for $arch"
-			tier_kernel "$arch" || true
+			if tier_kernel "$arch"; then
+				tier_e2e "$arch" || true
+				tier_selftests "$arch" || true
+			else
+				record "e2e-$arch" run skip
+				record "selftests-$arch" run skip
+			fi
 		done
 	fi
 fi

@@ -9,8 +9,10 @@
 export PATH=/usr/bin:$PATH
 rc=0
 for p in "$@"; do
-	out=$(perl "$KSRC/scripts/checkpatch.pl" --strict --terse --root="$KSRC" "$p" 2>&1) || true
-	echo "$out"
-	echo "$out" | grep -q 'total: 0 errors, 0 warnings, 0 checks' || rc=1
+	if ! out=$(perl "$KSRC/scripts/checkpatch.pl" --strict --terse --root="$KSRC" "$p" 2>&1); then
+		rc=1
+	fi
+	echo "${out:-$(basename "$p"): clean}"
+	! echo "$out" | grep -qE '(ERROR|WARNING|CHECK):' || rc=1
 done
 exit $rc

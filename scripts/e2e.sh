@@ -36,17 +36,12 @@ export BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
 
 record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RES"; }
 
-# Hugetlb pools must be reserved at boot, while memory is unfragmented.
-# Each arch gets 2M pages for the hugetlb, uffd-wp and PAGEMAP_SCAN cases
-# and one 1G page (PUD); arm64 with 4K pages also has contiguous-PTE 64K
-# and contiguous-PMD 32M sizes.  kunit.enable=0: the KUnit suites built
-# into the kernels are another tier's business and cost boot time here.
+# The hugetlb pools the cases use (2M, 1G; on arm64 also the contiguous
+# 64K and 32M sizes) are reserved by boot.sh for every boot ($HUGE_ARGS of
+# lib.sh).  kunit.enable=0: the KUnit suites built into the kernels are
+# another tier's business and cost boot time here.
 cmdline() {
-	case "$1" in
-	x86_64) echo "hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1 kunit.enable=0" ;;
-	arm64) echo "hugepagesz=2M hugepages=16 hugepagesz=64K hugepages=16" \
-		"hugepagesz=32M hugepages=2 hugepagesz=1G hugepages=1 kunit.enable=0" ;;
-	esac
+	echo "kunit.enable=0"
 }
 
 # build ARCH DIR: the payload of the initramfs in DIR.

@@ -49,8 +49,7 @@ text = open("MAINTAINERS").read()
 if "\n" + title + "\n" not in text:
     head = "\nMEMORY MAPPING\n"
     i = text.index(head)
-    sec = (title + "\nM:\t" + who + "\nL:\tlinux-mm@kvack.org\nS:\tMaintained\n"
-           "F:\tDocumentation/mm/pt_walk.rst\n\n")
+    sec = (title + "\nM:\t" + who + "\nL:\tlinux-mm@kvack.org\nS:\tMaintained\n\n")
     text = text[:i + 1] + sec + text[i + 1:]
 start = text.index("\n" + title + "\n") + 1
 end = text.index("\n\n", start)

@@ -156,4 +156,22 @@ __pt_range_walk_iter(struct pt_range_walk *ptw, struct vm_area_struct *vma,
 	return type == PTW_DONE ? NULL : ptw;
 }
 
+/**
+ * pt_range_walk_pte() - read one entry of a PTE-level step
+ * @ptw: the walk, at a step with @ptw->level == PT_LVL_PTE and @ptw->nr > 0
+ * @i: index of the entry in the batch, below @ptw->nr
+ *
+ * The PTE table is mapped and locked at such a step, so this reads entry
+ * @i under its lock, as a walk entry by entry would.  For walkers whose
+ * per-entry code decodes the PTE itself.
+ *
+ * Return: the value of the PTE mapping @ptw->addr + @i * PAGE_SIZE.
+ */
+static inline pte_t pt_range_walk_pte(const struct pt_range_walk *ptw,
+				      unsigned int i)
+{
+	/* The step advanced ptw->ptep past its @nr entries. */
+	return ptep_get(ptw->ptep - ptw->nr + i);
+}
+
 #endif /* _LINUX_PT_WALK_H */

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -273,6 +274,30 @@ static inline void e2e_track_kid(pid_t pid)
 {
 	if (e2e_cur.nkids < 4)
 		e2e_cur.kids[e2e_cur.nkids++] = pid;
+}
+
+/*
+ * Wait (bounded) until PID sleeps, i.e. is blocked where its code puts it
+ * to wait.  A forked child faults in its text and stack as it runs, and
+ * those faults change the sharing that the parent's smaps_rollup shows:
+ * they must all have happened before a dump, not when the scheduler says.
+ */
+static inline int e2e_wait_sleeping(pid_t pid)
+{
+	struct timespec ts = { 0, 1000 * 1000 };
+	char path[64], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (i = 0; i < 10000; i++) {
+		if (e2e_read_file(path) < 0)
+			return -1;
+		p = strrchr(e2e_buf, ')');
+		if (p && p[1] == ' ' && p[2] == 'S')
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+	return -1;
 }
 
 static inline void e2e_region_pid(const char *label, void *start, size_t len, pid_t pid)

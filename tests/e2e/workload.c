@@ -17,7 +17,6 @@
 
 #include <sys/syscall.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #define SZ_64K		(64UL << 10)
 #define SZ_2M		(2UL << 20)
@@ -498,6 +497,10 @@ static void case_thp_mremap(void)
 		e2e_error("reserve");
 		return;
 	}
+	/*
+	 * Report neither the source (empty after the move) nor the whole
+	 * reservation: the THP is registered again where it lands.
+	 */
 	e2e_cur.nreg -= 2;
 	q = mremap(p, SZ_2M, SZ_2M, MREMAP_MAYMOVE | MREMAP_FIXED, dst + ps);
 	if (q == MAP_FAILED) {
@@ -551,6 +554,8 @@ static void case_fork_cow(void)
 	close(pfd[0]);
 	e2e_track_fd(pfd[1]);
 	e2e_track_kid(pid);
+	if (e2e_wait_sleeping(pid))
+		e2e_error("child never blocked");
 	e2e_region_pid("cow_child", p, 16 * ps, pid);
 	if (h)
 		e2e_region_pid("cow_thp_child", h, SZ_2M, pid);
@@ -903,6 +908,8 @@ static void case_clear_refs_young(void)
 		e2e_error("child");
 		return;
 	}
+	if (e2e_wait_sleeping(pid))
+		e2e_error("child never blocked");
 	e2e_cur.nreg = 0;
 	e2e_region_pid("young", p, 16 * ps, pid);
 	e2e_cur.no_rollup = 1;

@@ -374,7 +374,8 @@ static void ptwt_hugetlb(struct kunit *test, unsigned long size,
 	file = hugetlb_file_setup(HUGETLB_ANON_FILE, 2 * size, VM_NORESERVE,
 				  HUGETLB_ANONHUGE_INODE, huge_page_shift(h));
 	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
-	addr = ptwt_map(test, file, 2 * size, MAP_SHARED);
+	/* Two huge pages of space, one populated: no reservation needed. */
+	addr = ptwt_map(test, file, 2 * size, MAP_SHARED | MAP_NORESERVE);
 	fput(file);
 	ptwt_touch(test, addr + size + PAGE_SIZE);
 	ptwt_compare(test, addr, addr + 2 * size, PTW_WANT_ALL, &c);
@@ -500,7 +501,10 @@ static void ptw_test_hwpoison(struct kunit *test)
 		kunit_skip(test, "no CONFIG_MEMORY_FAILURE");
 	}
 	KUNIT_ASSERT_NOT_NULL(test, page);
+	/* Like memory_failure(), which holds the page lock to make one. */
+	lock_page(page);
 	e[0] = swp_entry_to_pte(make_hwpoison_entry(page));
+	unlock_page(page);
 	ptwt_nonpresent(test, e, 1, PTW_HWPOISON, 1);
 	__free_page(page);
 }
@@ -635,7 +639,7 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_pmd_thp),
 	KUNIT_CASE(ptw_test_mthp),
 	KUNIT_CASE(ptw_test_hugetlb_pmd),
-	KUNIT_CASE(ptw_test_hugetlb_pud),
+	KUNIT_CASE_SLOW(ptw_test_hugetlb_pud),
 	KUNIT_CASE(ptw_test_hugetlb_cont_pte),
 	KUNIT_CASE(ptw_test_hugetlb_cont_pmd),
 	KUNIT_CASE(ptw_test_swap),

@@ -13,7 +13,8 @@
 /* The level-ops agree with the kernel's own constants on every level. */
 static void pt_live_test_levels(struct kunit *test)
 {
-	static const unsigned int shifts[] = {
+	/* PGDIR_SHIFT is a variable when LA57 is decided at boot. */
+	const unsigned int shifts[] = {
 		PAGE_SHIFT, PMD_SHIFT, PUD_SHIFT, P4D_SHIFT, PGDIR_SHIFT,
 	};
 	const unsigned long ptrs[] = {

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Port the smaps page-table walker of fs/proc/task_mmu.c (smaps_walk_ops,
+/// smaps_shmem_walk_ops) from walk_page_vma()/walk_page_range() to a loop
+/// over pt_range_walk.  The per-entry functions stay and are re-plumbed:
+/// smaps_pte_entry() and smaps_pmd_entry() take the entry value,
+/// smaps_pte_hole() and smaps_hugetlb_range() are called for holes (shmem
+/// VMAs with swapped-out pages) and for each hugetlb page; smaps_pte_range(),
+/// smaps_pte_hole_lookup() and both ops go.
+///
+// Confidence: High
+// Copyright: (C) 2026 pt_walk developers.
+// Comments: One-off conversion of Linux 6.12; re-running it changes nothing.
+// Options: --no-includes --include-headers --timeout 120
+
+#include "pt_walk_common.cocci"
+
+virtual patch
+virtual context
+virtual report
+
+@initialize:python@
+@@
+pt_walk_script = "smaps.cocci"
+pt_walk_ops_names.update({"smaps_walk_ops", "smaps_shmem_walk_ops"})
+
+// smaps_pte_entry() looked up the pte_hole callback for a none PTE; holes
+// are PTW_NONE steps now, and a none PTE never reaches it.
+@depends on patch && ops@
+expression E1, E2, A, W;
+statement S1, S2;
+@@
+  if (E1) S1
+  else if (E2) S2
+- else { smaps_pte_hole_lookup(A, W); return; }
+
+@depends on patch && ops@
+@@
+- smaps_pte_hole_lookup(...) {...}
+
+// The caller: the ops pointer becomes a flag, the walks a call of the loop.
+@site depends on patch && ops@
+identifier caller, v;
+identifier O1 = smaps_walk_ops;
+@@
+ caller(...) {
+ ...
+- const struct mm_walk_ops *v = &O1;
++ bool shmem_holes = false;
+ ...
+ }
+
+@depends on patch@
+identifier site.caller, site.v;
+identifier O2 = smaps_shmem_walk_ops;
+@@
+ caller(...) {
+ <...
+- v = &O2;
++ shmem_holes = true;
+ ...>
+ }
+
+@depends on patch@
+identifier site.caller, site.v;
+expression V, S, P;
+@@
+ caller(...) {
+ <...
+(
+- walk_page_vma(V, v, P);
++ smaps_walk_range(V, V->vm_start, V->vm_end, shmem_holes, P);
+|
+- walk_page_range(V->vm_mm, S, V->vm_end, v, P);
++ smaps_walk_range(V, S, V->vm_end, shmem_holes, P);
+)
+ ...>
+ }
+
+@depends on patch@
+identifier site.caller;
+iterator name for_each_pt_range;
+@@
++/*
++ * Gather the stats of [start, end) of @vma with pt_range_walk, one batch
++ * of entries at a time, each entry accounted as walk_page_range() did:
++ * VM_PFNMAP VMAs are skipped, every hugetlb page is accounted once, and
++ * holes are only looked at when @holes asks for the shmem swap usage.
++ */
++static void smaps_walk_range(struct vm_area_struct *vma, unsigned long start,
++			     unsigned long end, bool holes,
++			     struct mem_size_stats *mss)
++{
++	unsigned int flags = PTW_WANT_MAPPED;
++	unsigned long hsz = PAGE_SIZE, a;
++	struct pt_range_walk ptw;
++	unsigned int i;
++
++	if (vma->vm_flags & VM_PFNMAP) {
++		if (holes)
++			smaps_pte_hole(start, end, vma, mss);
++		return;
++	}
++	if (holes)
++		flags |= PTW_WANT(PTW_NONE);
++	if (is_vm_hugetlb_page(vma))
++		hsz = huge_page_size(hstate_vma(vma));
++
++	for_each_pt_range(&ptw, vma, ALIGN_DOWN(start, hsz), end, flags) {
++		if (ptw.hugetlb) {
++			for (a = ALIGN(ptw.addr, hsz); a < ptw.addr + ptw.size; a += hsz) {
++				pte_t *pte = hugetlb_walk(vma, a, hsz);
++
++				if (pte)
++					smaps_hugetlb_range(pte, ~(hsz - 1), a, a + hsz, vma, mss);
++			}
++		} else if (ptw.type == PTW_NONE) {
++			smaps_pte_hole(ptw.addr, ptw.addr + ptw.size, vma, mss);
++		} else if (ptw.level == PT_LVL_PMD) {
++			smaps_pmd_entry(ptw.entry.pmd, ptw.addr, vma, mss);
++		} else if (ptw.level == PT_LVL_PTE) {
++			for (i = 0; i < ptw.nr; i++)
++				smaps_pte_entry(pt_range_walk_pte(&ptw, i),
++						ptw.addr + i * PAGE_SIZE, vma, mss);
++		}
++	}
++}
++
+ caller(...) {...}
