@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""kunit_results.py KTREE TIER LOG: parse the KUnit output in a console LOG
+"""kunit_results.py KTREE TIER LOG [PREFIX]: parse the KUnit output in a console LOG
 with the kernel's own tools/testing/kunit parser (which prints its usual
 summary to stderr), and print one results.tsv line per test case and per
 parameter: TIER<TAB>suite.case[.param]<TAB>pass|fail|skip.  Also prints a
@@ -11,6 +11,8 @@ import re
 import sys
 
 ktree, tier, log = sys.argv[1:4]
+# A prefix names the boot when one kernel is booted several ways.
+prefix = sys.argv[4] if len(sys.argv) > 4 else ''
 sys.path.insert(0, os.path.join(ktree, 'tools/testing/kunit'))
 import kunit_printer  # noqa: E402
 # The parser prints its summary through this object: send it to stderr,
@@ -35,10 +37,10 @@ def emit(test, prefix):
 
 
 if root.status in (TestStatus.FAILURE_TO_PARSE_TESTS, TestStatus.NO_TESTS) or not root.subtests:
-    print(f'{tier}\tktap-output\tfail')
+    print(f'{tier}\t{prefix + "." if prefix else ""}ktap-output\tfail')
 else:
     for suite in root.subtests:
-        emit(suite, '')
+        emit(suite, prefix)
 
 # Lockdep, DEBUG_VM and other kernel splats.  WARNINGs raised on purpose by
 # the misuse tests of the walk itself (in mm/pt_*.c) are expected.
@@ -50,4 +52,4 @@ EXPECTED = re.compile(r'WARNING: .* at mm/pt_[a-z_]+\.c:')
 bad = [l.rstrip() for l in lines if SPLAT.search(l) and not EXPECTED.search(l)]
 for l in bad[:5]:
     sys.stderr.write(f'console: {l}\n')
-print(f'{tier}\tconsole-clean\t{"fail" if bad else "pass"}')
+print(f'{tier}\t{prefix + "." if prefix else ""}console-clean\t{"fail" if bad else "pass"}')

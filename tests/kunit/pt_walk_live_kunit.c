@@ -22,6 +22,7 @@ static void pt_live_test_levels(struct kunit *test)
 	};
 	unsigned int top = pt_top_lvl(current->mm), lvl;
 
+	kunit_info(test, "%u page-table levels at run time", top + 1);
 	KUNIT_ASSERT_LE(test, top, (unsigned int)PT_LVL_TOP_MAX);
 	KUNIT_EXPECT_GE(test, top, (unsigned int)PT_LVL_PMD);
 	for (lvl = 0; lvl <= top; lvl++) {
