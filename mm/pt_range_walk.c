@@ -30,13 +30,21 @@ static bool ptw_wants(const struct pt_range_walk *ptw, enum pt_range_type t)
 	return ptw->flags & PTW_WANT(t);
 }
 
+/*
+ * The walk hands its page-table lock, and the RCU read lock that
+ * pte_offset_map() takes, from one call to the next.  Sparse counts lock
+ * context per function: the __acquire()/__release() markers below tell it
+ * each hand-over is intended.
+ */
 static void ptw_unlock(struct pt_range_walk *ptw)
 {
 	if (ptw->ptl) {
+		__acquire(ptw->ptl);
 		spin_unlock(ptw->ptl);
 		ptw->ptl = NULL;
 	}
 	if (ptw->pte_table) {
+		__acquire(RCU);
 		pte_unmap(ptw->pte_table);
 		ptw->pte_table = NULL;
 		ptw->ptep = NULL;
@@ -231,6 +239,7 @@ static bool ptw_enter_pte_table(struct pt_range_walk *ptw, pmd_t *pmdp,
 		if (!pte)
 			return false;
 	}
+	__release(ptw->ptl);	/* held until ptw_unlock() */
 	ptw->pte_table = pte;
 	ptw->ptep = pte;
 	ptw->table_end = table_end;
@@ -331,6 +340,7 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
 		spin_unlock(ptl);
 		return false;
 	}
+	__release(ptl);		/* held until ptw_unlock() */
 	ptw->ptl = ptl;
 	ptw_reset_step(ptw);
 	ptw->addr = v->addr;
