@@ -10,19 +10,22 @@
 #                     /proc, case by case; WORKLOADS=DIR adds DIR/*.c
 #   make e2e-determinism  the same cases on two boots of the stock kernel
 #   make selftests    the kernel's pagemap/proc selftests, stock vs patched
+#   make convert      re-run the Coccinelle conversions (cocci/) on
+#                     fs/proc/task_mmu.c of KDIR (default build/src); a
+#                     converted tree is left as it is
 
 SHELL := /bin/bash
 S := scripts
 ARCHES := x86_64 arm64
 
 .PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
-	user bench-user fuzz e2e e2e-determinism selftests clean help
+	user bench-user fuzz e2e e2e-determinism selftests convert clean help
 
 all: deps
 	@$(S)/main.sh
 
 help:
-	@sed -n '2,13p' Makefile
+	@sed -n '2,16p' Makefile
 
 deps:
 	@$(S)/deps.sh
@@ -35,6 +38,9 @@ patches: tree
 
 apply: patches
 	@$(S)/apply.sh
+
+convert: deps
+	@$(S)/convert.sh
 
 build-%: apply
 	@$(S)/build.sh $* stock

@@ -471,6 +471,9 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 		.flags = flags,
 		.hugetlb = is_vm_hugetlb_page(vma),
 	};
+	/* The gate VMA (x86 vsyscall) belongs to no mm: nothing to walk. */
+	if (!vma->vm_mm)
+		return ptw_finish(ptw);
 	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) ||
 			 !PAGE_ALIGNED(end) || start < vma->vm_start ||
 			 end > vma->vm_end || !(flags & PTW_WANT_ALL) ||

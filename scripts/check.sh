@@ -69,7 +69,8 @@ tier_user() {
 
 # --- kernels: build, boot, KUnit, object checks -----------------------------
 tier_kernel() {
-	local arch=$1 v ok=1 initrd=$BUILD/initramfs-$arch.cpio
+	local arch=$1
+	local v ok=1 initrd=$BUILD/initramfs-$arch.cpio
 	for v in stock patched; do
 		if ! step "boot-$arch" "build-$v" "build-$arch-$v" "$TOP/scripts/build.sh" "$arch" "$v"; then
 			ok=0

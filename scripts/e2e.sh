@@ -13,7 +13,8 @@
 # E2E_MODE=determinism boots the stock kernel twice instead and compares
 # the two boots (tier e2e-determinism-ARCH): what must hold before a
 # stock/patched difference means anything.
-# E2E_PARALLEL=1 boots the two kernels at the same time.
+# E2E_PARALLEL=1 boots the two kernels at the same time.  On x86_64 every
+# comparison runs twice: with five paging levels and with no5lvl.
 . "$(dirname "$0")/lib.sh"
 
 E2E=$OUT/e2e
@@ -40,8 +41,16 @@ record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RES"; }
 # 64K and 32M sizes) are reserved by boot.sh for every boot ($HUGE_ARGS of
 # lib.sh).  kunit.enable=0: the KUnit suites built into the kernels are
 # another tier's business and cost boot time here.
-cmdline() {
-	echo "kunit.enable=0"
+KARGS="kunit.enable=0"
+
+# Paging modes each arch is compared under: a level-generic walker must
+# agree with stock both where x86_64 has five levels (qemu -cpu max has
+# LA57) and where no5lvl folds P4D away.  E2E_X86_NO5LVL=0 skips the latter.
+paging_modes() {
+	echo default
+	if [ "$1" = x86_64 ] && [ "${E2E_X86_NO5LVL:-1}" = 1 ]; then
+		echo no5lvl
+	fi
 }
 
 # build ARCH DIR: the payload of the initramfs in DIR.
@@ -66,21 +75,58 @@ build() {
 	return $ok
 }
 
-# boot ARCH VARIANT INITRD LOG
+# boot ARCH VARIANT INITRD LOG [ARGS...]
 boot() {
-	# shellcheck disable=SC2046 # the command line is words on purpose
-	"$TOP/scripts/boot.sh" "$1" "$2" "$3" "$4" $(cmdline "$1")
+	local arch=$1 variant=$2 initrd=$3 log=$4
+	shift 4
+	# shellcheck disable=SC2086 # KARGS is words on purpose
+	"$TOP/scripts/boot.sh" "$arch" "$variant" "$initrd" "$log" $KARGS "$@"
 }
 
-run_arch() {
-	local arch=$1 dir=$BUILD/e2e/$arch out=$E2E/$arch va vb la lb rc=0 start=$SECONDS
+# compare ARCH MODE INITRD: boot the two kernels of this run under one
+# paging mode and compare them; results under tier e2e[-determinism]-ARCH
+# (with -MODE appended for a non-default paging mode).
+compare() {
+	local arch=$1 mode=$2 initrd=$3 va vb la lb rc=0 start=$SECONDS args=()
+	local out=$E2E/$arch
 	if [ "$MODE" = determinism ]; then
 		tier=e2e-determinism-$arch; va=stock; vb=stock; la=stock-1; lb=stock-2
 	else
 		tier=e2e-$arch; va=stock; vb=patched; la=stock; lb=patched
 	fi
-	rm -rf "$out"
+	if [ "$mode" != default ]; then
+		tier=$tier-$mode
+		out=$out-$mode
+		args=("$mode")
+	fi
+	rm -rf "${out:?}/${la:?}" "${out:?}/${lb:?}" "$out"/console-*.log "$out/results.tsv" "$out/report.txt"
 	mkdir -p "$out"
+	if [ "${E2E_PARALLEL:-0}" = 1 ]; then
+		boot "$arch" "$va" "$initrd" "$out/console-$la.log" "${args[@]}" & local pa=$!
+		boot "$arch" "$vb" "$initrd" "$out/console-$lb.log" "${args[@]}" & local pb=$!
+		wait $pa || { record "$tier" "boot-$la" fail; rc=1; }
+		wait $pb || { record "$tier" "boot-$lb" fail; rc=1; }
+	else
+		boot "$arch" "$va" "$initrd" "$out/console-$la.log" "${args[@]}" ||
+			{ record "$tier" "boot-$la" fail; rc=1; }
+		boot "$arch" "$vb" "$initrd" "$out/console-$lb.log" "${args[@]}" ||
+			{ record "$tier" "boot-$lb" fail; rc=1; }
+	fi
+	[ $rc = 0 ] || return 1
+	python3 "$TOP/scripts/e2e_compare.py" "$tier" "$arch" \
+		"$la" "$out/console-$la.log" "$lb" "$out/console-$lb.log" \
+		"$TOP/tests/e2e/expect.tsv" "$out" >"$out/results.tsv" || rc=1
+	cat "$out/results.tsv" >>"$RES"
+	say "$tier: $(awk -F'\t' '{n[$3]++} END{printf "%d passed, %d failed, %d skipped", n["pass"], n["fail"], n["skip"]}' "$out/results.tsv") in $((SECONDS - start)) s (cases: $out/$la/, $out/$lb/)"
+	return $rc
+}
+
+run_arch() {
+	local arch=$1
+	local dir=$BUILD/e2e/$arch mode rc=0
+	tier=e2e-$arch
+	[ "$MODE" = determinism ] && tier=e2e-determinism-$arch
+	mkdir -p "$E2E/$arch"
 	say "e2e $arch ($MODE)"
 	if ! build "$arch" "$dir/payload"; then
 		record "$tier" build fail
@@ -90,23 +136,9 @@ run_arch() {
 		record "$tier" initramfs fail
 		return 1
 	fi
-	if [ "${E2E_PARALLEL:-0}" = 1 ]; then
-		boot "$arch" "$va" "$dir/initramfs.cpio" "$out/console-$la.log" & local pa=$!
-		boot "$arch" "$vb" "$dir/initramfs.cpio" "$out/console-$lb.log" & local pb=$!
-		wait $pa || { record "$tier" "boot-$la" fail; rc=1; }
-		wait $pb || { record "$tier" "boot-$lb" fail; rc=1; }
-	else
-		boot "$arch" "$va" "$dir/initramfs.cpio" "$out/console-$la.log" ||
-			{ record "$tier" "boot-$la" fail; rc=1; }
-		boot "$arch" "$vb" "$dir/initramfs.cpio" "$out/console-$lb.log" ||
-			{ record "$tier" "boot-$lb" fail; rc=1; }
-	fi
-	[ $rc = 0 ] || return 1
-	python3 "$TOP/scripts/e2e_compare.py" "$tier" "$arch" \
-		"$la" "$out/console-$la.log" "$lb" "$out/console-$lb.log" \
-		"$TOP/tests/e2e/expect.tsv" "$out" >"$out/results.tsv" || rc=1
-	cat "$out/results.tsv" >>"$RES"
-	say "e2e $arch: $(awk -F'\t' '{n[$3]++} END{printf "%d passed, %d failed, %d skipped", n["pass"], n["fail"], n["skip"]}' "$out/results.tsv") in $((SECONDS - start)) s (cases: $out/$la/, $out/$lb/)"
+	for mode in $(paging_modes "$arch"); do
+		compare "$arch" "$mode" "$dir/initramfs.cpio" || rc=1
+	done
 	return $rc
 }
 

@@ -77,7 +77,8 @@ build() {
 }
 
 run_arch() {
-	local arch=$1 dir=$BUILD/selftests/$arch out=$STO/$arch v rc=0 start=$SECONDS
+	local arch=$1
+	local dir=$BUILD/selftests/$arch out=$STO/$arch v rc=0 start=$SECONDS
 	tier=selftests-$arch
 	[ -d "$ST/mm" ] || { record "$tier" tree fail; die "no selftests in $ST; fix: make tree"; }
 	rm -rf "$out"

@@ -1129,6 +1129,22 @@ static const struct {
 	{ "hwpoison",			case_hwpoison,			ALL },
 };
 
+/*
+ * Whether user space can map above 47 bits (x86_64 with five paging
+ * levels, arm64 with 52-bit VAs): the header shows the paging mode a run
+ * compared, and stock and patched must agree on it.
+ */
+static int high_va(void)
+{
+	void *p = mmap((void *)(1UL << 50), ps, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	int high = p != MAP_FAILED && (unsigned long)p >= 1UL << 47;
+
+	if (p != MAP_FAILED)
+		munmap(p, ps);
+	return high;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -1138,8 +1154,9 @@ int main(int argc, char **argv)
 	ps = e2e_psize;
 	if (getenv("E2E_TMPDIR"))
 		tmpdir = getenv("E2E_TMPDIR");
-	printf("E2E workload arch=%s pagesize=%zu\n",
-	       THIS_ARCH == X86 ? "x86_64" : THIS_ARCH == ARM64 ? "arm64" : "other", ps);
+	printf("E2E workload arch=%s pagesize=%zu user_va_above_47bit=%s\n",
+	       THIS_ARCH == X86 ? "x86_64" : THIS_ARCH == ARM64 ? "arm64" : "other", ps,
+	       high_va() ? "yes" : "no");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (cases[i].arch && cases[i].arch != THIS_ARCH)
 			continue;
