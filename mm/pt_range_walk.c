@@ -249,11 +249,13 @@ static bool ptw_enter_pte_table(struct pt_range_walk *ptw, pmd_t *pmdp,
 
 /* --- PMD and PUD leaves ---------------------------------------------------- */
 
+#ifdef CONFIG_PGTABLE_HAS_HUGE_LEAVES
 /* Offset, in pages, of ptw->addr into the leaf at @lvl that maps it. */
 static unsigned long ptw_leaf_offset(struct pt_range_walk *ptw, unsigned int lvl)
 {
 	return (ptw->addr & ~pt_lvl_mask(lvl)) >> PAGE_SHIFT;
 }
+#endif
 
 #ifdef CONFIG_HUGETLB_PAGE
 /* hugetlb entries, whatever their level, are read as huge PTEs. */

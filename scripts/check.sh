@@ -158,7 +158,12 @@ tier_lint
 say "tier user"
 tier_user
 if [ "$mode" = full ]; then
+	say "tier fuzz"
+	step fuzz descent-vs-oracle fuzz make -s -C "$TOP/tests/user" fuzz-run \
+		FUZZ_SECONDS="${FUZZ_SECONDS:-30}" || true
 	if step lint series-apply apply "$TOP/scripts/apply.sh"; then
+		step lint generic-fallback-riscv64 fallback-riscv64 \
+			"$TOP/scripts/fallback_build.sh" || true
 		for arch in $ARCHES; do
 			say "tiers for $arch"
 			if tier_kernel "$arch"; then
