@@ -12,7 +12,7 @@ initrd=${3:?}
 log=${4:?}
 shift 4
 arch_setup "$arch"
-kernel=$BUILD/kbuild/$arch-$variant/$KIMAGE
+kernel=$KOBJ/$arch-$variant/$KIMAGE
 [ -f "$kernel" ] || die "no kernel at $kernel; fix: make build-$arch"
 timeout=${BOOT_TIMEOUT:-600}
 mkdir -p "$(dirname "$log")"

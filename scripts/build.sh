@@ -21,7 +21,7 @@ if [ "$(git -C "$KWORK" rev-parse HEAD)" != "$(git -C "$KWORK" rev-parse "$ref^{
 	git -C "$KWORK" checkout -q --detach "$ref"
 fi
 
-obj=$BUILD/kbuild/$arch-$variant
+obj=$KOBJ/$arch-$variant
 log=$OUT/logs/build-$arch-$variant.log
 frags=("$TOP/tests/config/common.config" "$TOP/tests/config/$arch.config")
 [ "$variant" = patched ] && frags+=("$TOP/tests/config/pt_walk.config")

@@ -111,7 +111,7 @@ tier_kernel() {
 		fi
 	fi
 	step lint "indirect-calls-$arch" "indirect-$arch" \
-		"$TOP/scripts/indirect_calls.sh" "$arch" "$BUILD/kbuild/$arch-patched" || true
+		"$TOP/scripts/indirect_calls.sh" "$arch" "$KOBJ/$arch-patched" || true
 	step lint "w1-sparse-$arch" "w1-sparse-$arch" \
 		"$TOP/scripts/kwarnings.sh" "$arch" || true
 }

@@ -5,7 +5,7 @@
 # gcc-riscv64-linux-gnu) with W=1 and fail on any warning from them.
 . "$(dirname "$0")/lib.sh"
 
-obj=$BUILD/kbuild/riscv64-patched
+obj=$KOBJ/riscv64-patched
 [ -e "$KWORK/.git" ] || die "no kernel checkout at $KWORK; fix: make apply"
 git -C "$KWORK" checkout -q --detach "$SERIES_BRANCH"
 [ ! -e "$KWORK/arch/riscv/include/asm/pt_levels.h" ] ||

@@ -6,7 +6,7 @@
 
 arch=${1:?usage: kwarnings.sh ARCH}
 arch_setup "$arch"
-obj=$BUILD/kbuild/$arch-patched
+obj=$KOBJ/$arch-patched
 [ -f "$obj/.config" ] || die "no patched $arch build; fix: make build-$arch"
 git -C "$KWORK" checkout -q --detach "$SERIES_BRANCH"
 targets=(mm/pt_walk.o mm/tests/)

@@ -26,6 +26,13 @@ fi
 # source path for both means ccache serves every file the series leaves
 # alone, so the second variant costs little more than what changed.
 KWORK=$BUILD/src
+# Object directories, one per ARCH-VARIANT.
+KOBJ=$BUILD/kbuild
+# A user's tree gets its own checkout and objects, never mixed with ours.
+if [ "$KUSER" = 1 ]; then
+	KWORK=$BUILD/kdir/src
+	KOBJ=$BUILD/kdir/kbuild
+fi
 
 say() { printf '==> %s\n' "$*" >&2; }
 die() { printf 'error: %s\n' "$*" >&2; exit 2; }

@@ -23,7 +23,7 @@ cat <<EOT
 
 series:   $OUT/patches/ ($(ls "$OUT"/patches/*.patch | wc -l) files, cover letter first)
 tree:     $KWORK (branch $SERIES_BRANCH on tag $BASE_TAG of $KSRC)
-kernel:   $BUILD/kbuild/$arch-patched/$KIMAGE
+kernel:   $KOBJ/$arch-patched/$KIMAGE
 console:  $log
 results:  $OUT/main/kunit-$arch.tsv
 EOT
