@@ -11,8 +11,8 @@
 #   make e2e-determinism  the same cases on two boots of the stock kernel
 #   make selftests    the kernel's pagemap/proc selftests, stock vs patched
 #   make convert      re-run the Coccinelle conversions (cocci/) on
-#                     fs/proc/task_mmu.c of KDIR (default build/src); a
-#                     converted tree is left as it is
+#                     fs/proc/task_mmu.c of the series checkout (KDIR-aware),
+#                     or of TREE=dir; a converted tree is left as it is
 
 SHELL := /bin/bash
 S := scripts

@@ -8,6 +8,8 @@
 ///  - pt_walk_ops_names: the struct mm_walk_ops it converts;
 ///  - pt_walk_byval (optional): functions, besides those found here, whose
 ///    read-only pmd_t * or pte_t * parameter is to be passed by value;
+///  - pt_walk_requires (optional): functions that must exist for the
+///    conversion to be made at all;
 /// and, after this file's rules, rewrites the walk_page_*() calls and adds
 /// the loop over pt_range_walk that calls what stays.
 ///
@@ -43,7 +45,9 @@ virtual report
 pt_walk_script = "?"
 pt_walk_ops_names = set()
 pt_walk_byval = set()
+pt_walk_requires = set()
 # Found here.
+pt_walk_found = set()
 pt_walk_callbacks = set()
 pt_walk_pmd_callbacks = set()
 pt_walk_entries = set()
@@ -63,9 +67,24 @@ def pt_walk_pos(p):
 
 // (A python constraint on an identifier would make it impossible to inherit,
 // so the constraint is on a position.)
+// Functions the including script needs (pt_walk_requires): without them,
+// nothing is converted.
+@requires depends on patch@
+identifier F;
+position p_F : script:python (F) { F in pt_walk_requires };
+@@
+ F@p_F(...) {...}
+
+@script:python depends on patch@
+f << requires.F;
+@@
+pt_walk_found.add(f)
+
 @ops depends on patch@
 identifier O;
-position p_O : script:python (O) { O in pt_walk_ops_names };
+position p_O : script:python (O) {
+	O in pt_walk_ops_names and pt_walk_requires <= pt_walk_found
+};
 @@
  const struct mm_walk_ops O@p_O = { ... };
 
@@ -423,11 +442,11 @@ parameter list ps2;
 
 @script:python depends on patch@
 f << byval_get.fn;
-n << byval_get.n;
+x << byval_get.X;
 t << byval_get.T;
 v << byval_get.V;
 @@
-pt_walk_byval_done[f] = (int(n), t, v)
+pt_walk_byval_done[f] = (x, t, v)
 
 @byval_deref depends on patch@
 identifier fn;
@@ -448,11 +467,11 @@ parameter list ps2;
 
 @script:python depends on patch@
 f << byval_deref.fn;
-n << byval_deref.n;
+x << byval_deref.X;
 t << byval_deref.T;
 v << byval_deref.V;
 @@
-pt_walk_byval_done[f] = (int(n), t, v)
+pt_walk_byval_done[f] = (x, t, v)
 
 @byval_star depends on patch@
 identifier fn;
@@ -474,45 +493,37 @@ parameter list ps2;
 
 @script:python depends on patch@
 f << byval_star.fn;
-n << byval_star.n;
 x << byval_star.X;
 @@
-pt_walk_byval_done[f] = (int(n), "pmd_t", x)
+pt_walk_byval_done[f] = (x, "pmd_t", x)
 
 // Other definitions of the same function (#else stubs) follow.
 @byval_stub depends on patch@
-identifier fn;
-position p_fn : script:python (fn) { fn in pt_walk_byval_done };
-identifier X;
+identifier fn, X;
+position p_X : script:python (fn, X) {
+	fn in pt_walk_byval_done and pt_walk_byval_done[fn][0] == X
+};
 type T1;
-parameter list[n] ps1;
-parameter list ps2;
-position p;
+parameter list ps1, ps2;
 @@
- fn@p@p_fn(ps1, T1 *X, ps2) {...}
+ fn(ps1, T1 *X@p_X, ps2) {...}
 
 @script:python byval_new depends on patch@
 fn << byval_stub.fn;
-n << byval_stub.n;
 T;
 V;
 @@
-k, t, v = pt_walk_byval_done[fn]
-if int(n) != k:
-    cocci.include_match(False)
-else:
-    coccinelle.T = cocci.make_type(t)
-    coccinelle.V = cocci.make_ident(v)
+x, t, v = pt_walk_byval_done[fn]
+coccinelle.T = cocci.make_type(t)
+coccinelle.V = cocci.make_ident(v)
 
 @depends on patch@
 identifier byval_stub.fn, byval_stub.X;
 type byval_stub.T1, byval_new.T;
 identifier byval_new.V;
-parameter list[byval_stub.n] byval_stub.ps1;
-parameter list byval_stub.ps2;
-position byval_stub.p;
+parameter list byval_stub.ps1, byval_stub.ps2;
 @@
- fn@p(ps1,
+ fn(ps1,
 - T1 *X
 + T V
  , ps2) {...}
@@ -556,9 +567,8 @@ position p_O : script:python (O) { O in pt_walk_ops_names };
 @ctx_use depends on context && !patch@
 identifier O;
 position p_O : script:python (O) { O in pt_walk_ops_names };
-expression list es;
 @@
-* walk_page_range(es, &O@p_O, ...)
+* &O@p_O
 
 @rep depends on report && !patch@
 identifier O;
@@ -571,4 +581,4 @@ position p;
 p << rep.p;
 o << rep.O;
 @@
-coccilib.report.print_report(p[0], "%s: walk_page_range() walker, ported to pt_range_walk by cocci/%s" % (o, pt_walk_script))
+coccilib.report.print_report(p[0], "%s: walk_page_range() walker; cocci/%s ports it to pt_range_walk" % (o, pt_walk_script))

@@ -107,21 +107,27 @@ iterator name for_each_pt_range;
 +
 +	for_each_pt_range(&ptw, vma, ALIGN_DOWN(start, hsz), end, flags) {
 +		if (ptw.hugetlb) {
++			/* Each hugetlb page once, from the step it starts in. */
 +			for (a = ALIGN(ptw.addr, hsz); a < ptw.addr + ptw.size; a += hsz) {
 +				pte_t *pte = hugetlb_walk(vma, a, hsz);
 +
 +				if (pte)
 +					smaps_hugetlb_range(pte, ~(hsz - 1), a, a + hsz, vma, mss);
 +			}
-+		} else if (ptw.type == PTW_NONE) {
-+			smaps_pte_hole(ptw.addr, ptw.addr + ptw.size, vma, mss);
-+		} else if (ptw.level == PT_LVL_PMD) {
-+			smaps_pmd_entry(ptw.entry.pmd, ptw.addr, vma, mss);
-+		} else if (ptw.level == PT_LVL_PTE) {
-+			for (i = 0; i < ptw.nr; i++)
-+				smaps_pte_entry(pt_range_walk_pte(&ptw, i),
-+						ptw.addr + i * PAGE_SIZE, vma, mss);
++			continue;
 +		}
++		if (ptw.type == PTW_NONE) {
++			smaps_pte_hole(ptw.addr, ptw.addr + ptw.size, vma, mss);
++			continue;
++		}
++		if (ptw.level == PT_LVL_PMD) {
++			smaps_pmd_entry(ptw.entry.pmd, ptw.addr, vma, mss);
++			continue;
++		}
++		if (ptw.level != PT_LVL_PTE)
++			continue;
++		for (i = 0; i < ptw.nr; i++)
++			smaps_pte_entry(pt_range_walk_pte(&ptw, i), ptw.addr + i * PAGE_SIZE, vma, mss);
 +	}
 +}
 +

@@ -12,7 +12,7 @@
  * What is held when a step is returned:
  *  - PTE-level steps: the PTE table is mapped and its lock held;
  *  - PMD/PUD-level leaves: the lock of that entry is held;
- *  - PTW_NONE: no page-table lock;
+ *  - PTW_NONE above the PTE level: no page-table lock;
  *  - hugetlb VMAs: the hugetlb VMA lock, from start to done;
  * and always the mmap or VMA lock the caller took.  Locks are dropped, and
  * cond_resched() called, whenever the walk leaves a table.

@@ -157,6 +157,10 @@ say "tier lint"
 tier_lint
 say "tier user"
 tier_user
+say "tier cocci"
+n=$(wc -l <"$RES")
+"$TOP/scripts/cocci_check.sh" "$mode" >>"$RES" 2>"$LOGS/cocci.log" || true
+[ "$(wc -l <"$RES")" -gt "$n" ] || record cocci run fail
 if [ "$mode" = full ]; then
 	say "tier fuzz"
 	step fuzz descent-vs-oracle fuzz make -s -C "$TOP/tests/user" fuzz-run \

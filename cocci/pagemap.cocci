@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/// Port the /proc/PID/pagemap read walker of fs/proc/task_mmu.c
+/// (pagemap_ops) from walk_page_range() to a loop over the VMAs of the
+/// range and, in each, over pt_range_walk.  pte_to_pagemap_entry() and
+/// pagemap_pmd_range_thp() are called per PTE and per PMD leaf, the latter
+/// with the entry value; pagemap_pte_hole() is re-plumbed and called for
+/// gaps between VMAs, VM_PFNMAP VMAs and holes; pagemap_hugetlb_range() is
+/// re-plumbed and called once per hugetlb page; pagemap_pmd_range() and
+/// pagemap_ops go.  The walk stops when the buffer is full.
+/// Needs pagemap_pmd_range_thp(), split out of pagemap_pmd_range() first.
+///
+// Confidence: High
+// Copyright: (C) 2026 pt_walk developers.
+// Comments: One-off conversion of Linux 6.12; re-running it changes nothing.
+// Options: --no-includes --include-headers --timeout 120
+
+#include "pt_walk_common.cocci"
+
+virtual patch
+virtual context
+virtual report
+
+@initialize:python@
+@@
+pt_walk_script = "pagemap.cocci"
+pt_walk_ops_names.update({"pagemap_ops"})
+pt_walk_byval.update({"pagemap_pmd_range_thp"})
+# Split out of pagemap_pmd_range() by hand first (spatch cannot move the
+# #ifdef-guarded branch): without it, nothing is converted.
+pt_walk_requires.update({"pagemap_pmd_range_thp"})
+
+// The caller: walk_page_range() becomes a call of the loop.
+@site depends on patch && ops@
+identifier caller, O = pagemap_ops;
+expression M, S, E, P, R;
+@@
+ caller(...) {
+ <+...
+- R = walk_page_range(M, S, E, &O, P);
++ R = pagemap_walk_range(M, S, E, P);
+ ...+>
+ }
+
+@depends on patch@
+identifier site.caller;
+iterator name for_each_pt_range;
+@@
++/*
++ * One VMA of pagemap_walk_range(): [start, end) is inside @vma.  A hugetlb
++ * VMA is walked in whole hugetlb pages, each read once and clipped to the
++ * range.
++ */
++static int pagemap_walk_vma(struct vm_area_struct *vma, unsigned long start,
++			    unsigned long end, struct pagemapread *pm)
++{
++	unsigned long hsz = PAGE_SIZE, lo, hi, a;
++	struct pt_range_walk ptw;
++	pagemap_entry_t pme;
++	unsigned int i;
++	int err = 0;
++
++	if (vma->vm_flags & VM_PFNMAP)
++		return pagemap_pte_hole(start, end, vma->vm_mm, pm);
++	if (is_vm_hugetlb_page(vma))
++		hsz = huge_page_size(hstate_vma(vma));
++	lo = ALIGN_DOWN(start, hsz);
++	hi = ALIGN(end, hsz);
++
++	for_each_pt_range(&ptw, vma, lo, hi, PTW_WANT_ALL) {
++		if (err) {
++			/* The buffer is full. */
++			pt_range_walk_done(&ptw);
++			break;
++		}
++		if (ptw.hugetlb) {
++			/* Each hugetlb page once, from its first step. */
++			for (a = ALIGN(ptw.addr, hsz); !err && a < ptw.addr + ptw.size; a += hsz) {
++				pte_t *pte = hugetlb_walk(vma, a, hsz);
++
++				lo = max(a, start);
++				hi = min(a + hsz, end);
++				if (pte)
++					err = pagemap_hugetlb_range(pte, ~(hsz - 1), lo, hi, vma, pm);
++				else
++					err = pagemap_pte_hole(lo, hi, vma->vm_mm, pm);
++			}
++			continue;
++		}
++		if (ptw.type == PTW_NONE || ptw.level == PT_LVL_PUD) {
++			err = pagemap_pte_hole(ptw.addr, ptw.addr + ptw.size, vma->vm_mm, pm);
++			continue;
++		}
++		if (ptw.level == PT_LVL_PMD) {
++			err = pagemap_pmd_range_thp(ptw.entry.pmd, ptw.addr, ptw.addr + ptw.size, vma, pm);
++			continue;
++		}
++		for (i = 0; !err && i < ptw.nr; i++) {
++			pme = pte_to_pagemap_entry(pm, vma, ptw.addr + i * PAGE_SIZE, pt_range_walk_pte(&ptw, i));
++			err = add_to_pagemap(&pme, pm);
++		}
++	}
++	return err;
++}
++
++/*
++ * Fill @pm with the entries of [start, end) with pt_range_walk, as
++ * pagemap_ops did with walk_page_range(): gaps between VMAs and VM_PFNMAP
++ * VMAs are holes, and the walk stops when the buffer is full
++ * (PM_END_OF_BUFFER).
++ */
++static int pagemap_walk_range(struct mm_struct *mm, unsigned long start,
++			      unsigned long end, struct pagemapread *pm)
++{
++	struct vm_area_struct *vma;
++	unsigned long addr, next;
++	int err = 0;
++
++	for (addr = start; !err && addr < end; addr = next) {
++		vma = find_vma(mm, addr);
++		if (vma && vma->vm_start <= addr) {
++			next = min(end, vma->vm_end);
++			err = pagemap_walk_vma(vma, addr, next, pm);
++			continue;
++		}
++		/* A gap before the next VMA, or after the last one. */
++		next = vma ? min(end, vma->vm_start) : end;
++		err = pagemap_pte_hole(addr, next, mm, pm);
++	}
++	return err;
++}
++
+ caller(...) {...}
