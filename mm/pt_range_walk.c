@@ -324,6 +324,25 @@ static enum pt_range_type ptw_thp_pmd(struct pt_range_walk *ptw, pmd_t pmd)
 }
 #endif
 
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+/* A PUD leaf outside hugetlb maps device memory (DAX): no folio to use. */
+static enum pt_range_type ptw_pud_leaf(struct pt_range_walk *ptw, pud_t pud)
+{
+	if (!pud_present(pud))
+		return PTW_DONE;
+	ptw->pfn = pud_pfn(pud) + ptw_leaf_offset(ptw, PT_LVL_PUD);
+	ptw->writable = pud_write(pud);
+	ptw->young = pud_young(pud);
+	ptw->dirty = pud_dirty(pud);
+	return PTW_PFN;
+}
+#else
+static enum pt_range_type ptw_pud_leaf(struct pt_range_walk *ptw, pud_t pud)
+{
+	return PTW_DONE;
+}
+#endif
+
 /*
  * A leaf above the PTE level: lock it, re-read it, and classify it.
  * Returns false when, under the lock, it is no longer a leaf: the caller
@@ -357,7 +376,7 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
 	else if (lvl == PT_LVL_PMD)
 		*type = ptw_thp_pmd(ptw, e.pmd);
 	else
-		*type = PTW_PFN;	/* DAX: a PUD leaf outside hugetlb */
+		*type = ptw_pud_leaf(ptw, e.pud);
 	if (*type == PTW_DONE)
 		WARN_ONCE(1, "pt_range_walk: unexpected level-%u leaf\n", lvl);
 	return true;
