@@ -67,6 +67,16 @@ tier_user() {
 	grep -q '^# .* passed' "$LOGS/user.log" || record user harness-run fail
 }
 
+# --- cocci: the conversions regenerate, are idempotent, and compile --------
+# Its series and compile checks need the applied tree: in full mode it runs
+# after apply.
+tier_cocci() {
+	local n
+	n=$(wc -l <"$RES")
+	"$TOP/scripts/cocci_check.sh" "$mode" >>"$RES" 2>"$LOGS/cocci.log" || true
+	[ "$(wc -l <"$RES")" -gt "$n" ] || record cocci run fail
+}
+
 # --- kernels: build, boot, KUnit, object checks -----------------------------
 tier_kernel() {
 	local arch=$1
@@ -157,17 +167,18 @@ say "tier lint"
 tier_lint
 say "tier user"
 tier_user
-say "tier cocci"
-n=$(wc -l <"$RES")
-"$TOP/scripts/cocci_check.sh" "$mode" >>"$RES" 2>"$LOGS/cocci.log" || true
-[ "$(wc -l <"$RES")" -gt "$n" ] || record cocci run fail
-if [ "$mode" = full ]; then
+if [ "$mode" != full ]; then
+	say "tier cocci"
+	tier_cocci
+else
 	say "tier fuzz"
 	step fuzz descent-vs-oracle fuzz make -s -C "$TOP/tests/user" fuzz-run \
 		FUZZ_SECONDS="${FUZZ_SECONDS:-30}" || true
 	if step lint series-apply apply "$TOP/scripts/apply.sh"; then
 		step lint generic-fallback-riscv64 fallback-riscv64 \
 			"$TOP/scripts/fallback_build.sh" || true
+		say "tier cocci"
+		tier_cocci
 		for arch in $ARCHES; do
 			say "tiers for $arch"
 			if tier_kernel "$arch"; then
