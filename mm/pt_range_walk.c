@@ -395,18 +395,11 @@ static bool ptw_lock_held(struct vm_area_struct *vma)
 #endif
 }
 
-/**
- * pt_range_walk_next() - step to the next batch of the walk
- * @ptw: the walk, from pt_range_walk_start()
- *
- * Releases what the previous step held (the PTE table stays mapped and
- * locked while the walk is inside it), then describes the next batch of
- * entries of a wanted type in @ptw.
- *
- * Return: the type of the batch, or PTW_DONE at the end of the walk (all
- * locks released then).
+/*
+ * The out-of-line half of pt_range_walk_next(): every step but a small
+ * folio inside the held PTE table (see <linux/pt_walk.h>).
  */
-enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
+enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw)
 {
 	enum pt_range_type type;
 	struct pt_visit v;
@@ -460,7 +453,7 @@ enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
 		}
 	}
 }
-EXPORT_SYMBOL_GPL(pt_range_walk_next);
+EXPORT_SYMBOL_GPL(__pt_range_walk_next);
 
 /**
  * pt_range_walk_start() - start a walk over the page tables of a VMA

@@ -8,6 +8,7 @@
 #define _LINUX_PT_WALK_H
 
 #include <linux/bits.h>
+#include <linux/mm.h>
 #include <linux/pt_descent.h>
 #include <linux/swap.h>
 
@@ -124,8 +125,70 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 				       struct vm_area_struct *vma,
 				       unsigned long start, unsigned long end,
 				       unsigned int flags);
-enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw);
+enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw);
 void pt_range_walk_done(struct pt_range_walk *ptw);
+
+/*
+ * The commonest step, one PTE mapping a small folio inside the PTE table
+ * the walk holds, done inline: no call per entry.  Anything else, and every
+ * table boundary, goes out of line.  Only where special mappings are marked
+ * in the PTE (ARCH_HAS_PTE_SPECIAL) can a present PTE be known to map a
+ * normal page without vm_normal_page().
+ */
+static __always_inline bool __pt_range_walk_fast(struct pt_range_walk *ptw)
+{
+	struct folio *folio;
+	struct page *page;
+	pte_t pte;
+
+	if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) || !ptw->ptep ||
+	    ptw->next >= ptw->table_end || !(ptw->flags & BIT(PTW_FOLIO)))
+		return false;
+	pte = ptep_get(ptw->ptep);
+	if (!pte_present(pte) || pte_special(pte))
+		return false;
+	page = pte_page(pte);
+	folio = page_folio(page);
+	if (folio_test_large(folio))
+		return false;
+	ptw->type = PTW_FOLIO;
+	ptw->addr = ptw->next;
+	ptw->size = PAGE_SIZE;
+	ptw->level = PT_LVL_PTE;
+	ptw->nr = 1;
+	ptw->folio = folio;
+	ptw->page = page;
+	ptw->pfn = pte_pfn(pte);
+	ptw->entry.pte = pte;
+	ptw->swp.val = 0;
+	ptw->writable = pte_write(pte);
+	ptw->young = pte_young(pte);
+	ptw->dirty = pte_dirty(pte);
+	ptw->soft_dirty = pte_soft_dirty(pte);
+	ptw->uffd_wp = pte_uffd_wp(pte);
+	ptw->pmd_shared = false;
+	ptw->ptep++;
+	ptw->next += PAGE_SIZE;
+	return true;
+}
+
+/**
+ * pt_range_walk_next() - step to the next batch of the walk
+ * @ptw: the walk, from pt_range_walk_start()
+ *
+ * Releases what the previous step held (the PTE table stays mapped and
+ * locked while the walk is inside it), then describes the next batch of
+ * entries of a wanted type in @ptw.
+ *
+ * Return: the type of the batch, or PTW_DONE at the end of the walk (all
+ * locks released then).
+ */
+static inline enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
+{
+	if (__pt_range_walk_fast(ptw))
+		return PTW_FOLIO;
+	return __pt_range_walk_next(ptw);
+}
 
 /**
  * for_each_pt_range() - iterate over what maps [start, end) of a VMA
