@@ -18,7 +18,9 @@ an entry of unknown type warns once and is skipped.
 Unlike one descent and one lock per entry, the walk keeps its place inside
 a PTE table: it descends once per table, maps and locks the table once,
 and steps from entry to entry until the table ends, when it drops the lock
-and calls cond_resched().  Leaves above the PTE level, present or not, are
+and calls cond_resched().  The commonest step, a PTE mapping a small
+folio inside the held table, is inline in pt_range_walk_next(); any other
+entry, and every table boundary, goes out of line.  Leaves above the PTE level, present or not, are
 locked and re-validated before they are described; when they changed, the
 walk descends again.  hugetlb entries are read as the PMD, PUD and
 contiguous leaves they are, under the hugetlb lock for their size, with the

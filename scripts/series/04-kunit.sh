@@ -29,7 +29,10 @@ marker entries, a VM_PFNMAP mapping, and holes above the PTE level.  Every
 page is compared with what an equivalent walk_page_range() walker gathers
 from the same tables in the same run; the case also checks the expected
 type, level and batch size.  One more case checks that walking N full PTE
-tables locks exactly N tables, and one that misuse ends the walk cleanly.
+tables locks exactly N tables, one that misuse ends the walk cleanly, and
+a slow one that times 65,536 present PTEs walked by walk_page_range()
+with pte_entry, with pmd_entry, by a bare per-PMD scan and by
+pt_range_walk, side by side, checking that every walker counts them all.
 It uses mm internals that are not exported, so it is built in only.
 
 The geometry checks live in pt_geom_cases.h, which the pt_walk project's
