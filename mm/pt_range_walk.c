@@ -249,13 +249,16 @@ static bool ptw_enter_pte_table(struct pt_range_walk *ptw, pmd_t *pmdp,
 
 /* --- PMD and PUD leaves ---------------------------------------------------- */
 
-#ifdef CONFIG_PGTABLE_HAS_HUGE_LEAVES
-/* Offset, in pages, of ptw->addr into the leaf at @lvl that maps it. */
-static unsigned long ptw_leaf_offset(struct pt_range_walk *ptw, unsigned int lvl)
+/*
+ * Offset, in pages, of ptw->addr into the leaf at @lvl that maps it.  Inline
+ * so that configurations without any huge leaf (no THP, no hugetlb, but a
+ * PUD leaf type, as x86_64 has) build it without a warning.
+ */
+static inline unsigned long ptw_leaf_offset(struct pt_range_walk *ptw,
+					    unsigned int lvl)
 {
 	return (ptw->addr & ~pt_lvl_mask(lvl)) >> PAGE_SHIFT;
 }
-#endif
 
 #ifdef CONFIG_HUGETLB_PAGE
 /* hugetlb entries, whatever their level, are read as huge PTEs. */
@@ -325,10 +328,15 @@ static enum pt_range_type ptw_thp_pmd(struct pt_range_walk *ptw, pmd_t pmd)
 #endif
 
 #ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
-/* A PUD leaf outside hugetlb maps device memory (DAX): no folio to use. */
+/*
+ * A PUD leaf outside hugetlb maps device memory (DAX, huge VM_PFNMAP): no
+ * folio to use.  A PROT_NONE one (change_huge_pud()) is not pud_present()
+ * on x86, which keeps _PAGE_PROTNONE instead, yet maps its pfn all the same.
+ * There are no PUD swap entries outside hugetlb.
+ */
 static enum pt_range_type ptw_pud_leaf(struct pt_range_walk *ptw, pud_t pud)
 {
-	if (!pud_present(pud))
+	if (!pud_present(pud) && !pud_leaf(pud))
 		return PTW_DONE;
 	ptw->pfn = pud_pfn(pud) + ptw_leaf_offset(ptw, PT_LVL_PUD);
 	ptw->writable = pud_write(pud);
@@ -384,15 +392,40 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
 
 /* --- The walk ---------------------------------------------------------------- */
 
+/*
+ * Does this task hold the mmap lock or the VMA lock?  Only lockdep knows who
+ * holds a lock; without it, that someone holds it is the best check there
+ * is.  (mmap_assert_locked() and vma_assert_locked() would BUG instead of
+ * letting the walk end cleanly.)
+ */
 static bool ptw_lock_held(struct vm_area_struct *vma)
 {
+#ifdef CONFIG_LOCKDEP
+	if (lockdep_is_held(&vma->vm_mm->mmap_lock))
+		return true;
+#ifdef CONFIG_PER_VMA_LOCK
+	return lockdep_is_held(&vma->vm_lock->lock);
+#endif
+#else
 	if (rwsem_is_locked(&vma->vm_mm->mmap_lock))
 		return true;
 #ifdef CONFIG_PER_VMA_LOCK
 	return rwsem_is_locked(&vma->vm_lock->lock);
-#else
-	return false;
 #endif
+#endif
+	return false;
+}
+
+/* Describe the run of entries @v as a hole; true if holes are wanted. */
+static bool ptw_hole(struct pt_range_walk *ptw, const struct pt_visit *v)
+{
+	ptw_reset_step(ptw);
+	ptw->addr = v->addr;
+	ptw->size = v->next - v->addr;
+	ptw->level = v->ptp.lvl;
+	ptw->entry = v->entry;
+	ptw->next = v->next;
+	return ptw_wants(ptw, PTW_NONE);
 }
 
 /*
@@ -407,9 +440,16 @@ enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw)
 
 	if (ptw->type == PTW_DONE)
 		return PTW_DONE;
-	/* A PMD or PUD leaf is locked for its own step only. */
-	if (!ptw->ptep)
+	/*
+	 * A PMD or PUD leaf is locked for its own step only.  Outside a PTE
+	 * table nothing but the caller's mmap or VMA lock is held between
+	 * steps: reschedule there, as a walk of many huge leaves or holes
+	 * returned one after another would otherwise never do.
+	 */
+	if (!ptw->ptep) {
 		ptw_unlock(ptw);
+		cond_resched();
+	}
 	for (;;) {
 		if (ptw->ptep) {
 			while (ptw->next < ptw->table_end) {
@@ -429,13 +469,25 @@ enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw)
 			return ptw_finish(ptw);
 		switch (v.kind) {
 		case PT_VISIT_NONE:
-			ptw_reset_step(ptw);
-			ptw->addr = v.addr;
-			ptw->size = v.next - v.addr;
-			ptw->level = v.ptp.lvl;
-			ptw->entry = v.entry;
-			ptw->next = v.next;
+			/* Only found when holes are wanted. */
+			ptw_hole(ptw, &v);
 			return ptw->type = PTW_NONE;
+		case PT_VISIT_BAD:
+			/*
+			 * A corrupt entry is never read through nor counted.
+			 * pte_offset_map_lock() reports and clears a bad PMD
+			 * (pmd_clear_bad()), as every walker of PTE tables
+			 * does, or maps the table that replaced it; a bad
+			 * entry, or what is left of it, is a hole.
+			 */
+			if (v.ptp.lvl == PT_LVL_PMD) {
+				ptw->next = v.addr;
+				if (ptw_enter_pte_table(ptw, v.ptp.ptr, v.next))
+					break;
+			}
+			if (ptw_hole(ptw, &v))
+				return ptw->type = PTW_NONE;
+			break;
 		case PT_VISIT_TABLE:
 			/* Holes the caller did not ask for were skipped. */
 			ptw->next = v.addr;
@@ -483,6 +535,7 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 		.next = start,
 		.end = end,
 		.flags = flags,
+		.max_pfn = highest_memmap_pfn,
 		.hugetlb = is_vm_hugetlb_page(vma),
 	};
 	/* The gate VMA (x86 vsyscall) belongs to no mm: nothing to walk. */

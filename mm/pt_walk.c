@@ -52,10 +52,12 @@ PT_DEFINE_DESCENT(pt_find_descend, pt_find_visit)
  * @addr: start of the range
  * @end: exclusive end of the range, above @addr
  * @min_lvl: lowest level to descend to.  Walkers of user page tables pass
- *	PT_LVL_PMD and map the PTE table they are handed themselves.
+ *	PT_LVL_PMD and map the PTE table they are handed themselves; lower
+ *	levels are for &init_mm only.
  * @flags: PT_FIND_HOLES to be told about empty ranges as well
  * @found: filled with the entry found: a leaf (present or not), a table at
- *	@min_lvl, or, with PT_FIND_HOLES, the maximal run of empty entries
+ *	@min_lvl, a corrupt entry (PT_VISIT_BAD), or, with PT_FIND_HOLES, the
+ *	maximal run of empty entries
  *	starting at @addr (its @nr is 0 once merged from several entries)
  *
  * Lockless: entries are read once, and any that the caller acts on must be
@@ -73,7 +75,13 @@ int pt_walk_find(struct mm_struct *mm, unsigned long addr, unsigned long end,
 	};
 	int ret;
 
-	if (WARN_ON_ONCE(addr >= end || min_lvl > PT_LVL_TOP_MAX))
+	/*
+	 * Below the PMD level a user page table can be freed under a lockless
+	 * reader (pte_offset_map() holds RCU for that): only kernel tables
+	 * may be descended into that far here.
+	 */
+	if (WARN_ON_ONCE(addr >= end || min_lvl > PT_LVL_TOP_MAX ||
+			 (min_lvl < PT_LVL_PMD && mm != &init_mm)))
 		return -EINVAL;
 	ret = pt_find_descend(&d, pt_root(mm, addr));
 	if (ret < 0)

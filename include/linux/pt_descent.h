@@ -30,11 +30,14 @@
  *	present but not empty (swap, migration, marker, ...)
  * @PT_VISIT_TABLE: a table the walk did not enter, because its level is the
  *	lowest one the caller asked to descend to
+ * @PT_VISIT_BAD: a present entry above the PTE level that is neither a leaf
+ *	nor a valid table (pXd_bad()): corrupt, never followed
  */
 enum pt_visit_kind {
 	PT_VISIT_NONE,
 	PT_VISIT_LEAF,
 	PT_VISIT_TABLE,
+	PT_VISIT_BAD,
 };
 
 /**
@@ -117,8 +120,12 @@ __pt_descend_level(struct pt_descent *d, struct pt_ptr ptp,
 				v.next = pt_addr_end(v.next, tend, lvl);
 			}
 			v.kind = PT_VISIT_NONE;
-		} else if (pt_entry_is_table(v.entry, lvl)) {
-			if (lvl > d->min_lvl) {
+		} else if (lvl > PT_LVL_PTE && pt_entry_present(v.entry, lvl) &&
+			   !pt_entry_leaf(v.entry, lvl)) {
+			/* A table, unless corrupt: never follow a bad one. */
+			if (pt_entry_bad(v.entry, lvl)) {
+				v.kind = PT_VISIT_BAD;
+			} else if (lvl > d->min_lvl) {
 				d->addr = addr;
 				ret = lower(d, pt_table_lower(ptp, v.entry, addr), top);
 				if (ret)
@@ -126,8 +133,9 @@ __pt_descend_level(struct pt_descent *d, struct pt_ptr ptp,
 				/* @lower walked up to v.next. */
 				addr = v.next;
 				goto next;
+			} else {
+				v.kind = PT_VISIT_TABLE;
 			}
-			v.kind = PT_VISIT_TABLE;
 		} else {
 			unsigned int cont = pt_entry_present(v.entry, lvl) ?
 					    pt_entry_cont_lg2(v.entry, lvl) : 0;
@@ -177,8 +185,9 @@ static noinline int __pt_descend_##fn(struct pt_descent *d,		\
  * @name: name of the generated entry point
  * @visit: an __always_inline function
  *	``int visit(struct pt_descent *d, const struct pt_visit *v)``, called
- *	for every run of empty entries, leaf (or contiguous block of leaves)
- *	and, at d->min_lvl, table in [d->addr, d->end), in address order.
+ *	for every run of empty entries, leaf (or contiguous block of leaves),
+ *	corrupt entry and, at d->min_lvl, table in [d->addr, d->end), in
+ *	address order.
  *	Returning non-zero stops the walk and is returned by @name.
  *
  * Defines ``static int name(struct pt_descent *d, struct pt_ptr root)``

@@ -114,6 +114,7 @@ struct pt_range_walk {
 	unsigned long next;		/* where the next step starts */
 	unsigned long end;		/* exclusive end of the walk */
 	unsigned int flags;		/* PTW_WANT() types, PTW_MERGE_BITS */
+	unsigned long max_pfn;		/* highest_memmap_pfn, for the inline step */
 	pte_t *ptep;			/* next PTE while inside a table */
 	pte_t *pte_table;		/* the mapped table, for pte_unmap() */
 	unsigned long table_end;	/* end of the walk inside it */
@@ -145,7 +146,9 @@ static __always_inline bool __pt_range_walk_fast(struct pt_range_walk *ptw)
 	    ptw->next >= ptw->table_end || !(ptw->flags & BIT(PTW_FOLIO)))
 		return false;
 	pte = ptep_get(ptw->ptep);
-	if (!pte_present(pte) || pte_special(pte))
+	/* A pfn past the memmap is corrupt: vm_normal_page() reports it. */
+	if (!pte_present(pte) || pte_special(pte) ||
+	    pte_pfn(pte) > ptw->max_pfn)
 		return false;
 	page = pte_page(pte);
 	folio = page_folio(page);

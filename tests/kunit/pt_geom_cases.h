@@ -343,6 +343,10 @@ static bool ptg_verify(struct ptg_run *r, unsigned long start,
 				return false;
 			break;
 		}
+		case PT_VISIT_BAD:
+			/* Synthetic tables hold no corrupt entries. */
+			PTG_CHECK(r, false, "bad entry at %lx, level %u", v->addr, v->lvl);
+			return false;
 		case PT_VISIT_TABLE:
 			if (!PTG_CHECK(r, v->lvl == min_lvl && min_lvl > 0,
 				       "table visit at level %u, min %u", v->lvl, min_lvl))

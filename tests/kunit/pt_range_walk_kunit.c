@@ -153,6 +153,44 @@ static const struct mm_walk_ops ptwt_oracle_ops = {
 
 /* --- The walk under test, and the comparison ------------------------------ */
 
+/*
+ * Is the lock the walk holds for this step (its PTE table's, or its huge
+ * leaf's) held, by this task as far as lockdep can tell?
+ */
+static bool ptwt_step_locked(const struct pt_range_walk *ptw)
+{
+	/* Test kernels have lockdep; without it, this is always true. */
+	return ptw->ptl && lockdep_is_held_type(ptw->ptl, -1);
+}
+
+/*
+ * The page and folio of every entry of a PTE-level step are what
+ * vm_normal_page() finds in the entry, read under the lock the step holds.
+ */
+static void ptwt_check_pages(struct kunit *test, struct vm_area_struct *vma,
+			     const struct pt_range_walk *ptw)
+{
+	unsigned int i;
+
+	if (ptw->hugetlb || ptw->level != PT_LVL_PTE ||
+	    (ptw->type != PTW_FOLIO && ptw->type != PTW_PFN))
+		return;
+	for (i = 0; i < ptw->nr; i++) {
+		unsigned long addr = ptw->addr + i * PAGE_SIZE;
+		pte_t pte = pt_range_walk_pte(ptw, i);
+		struct page *page = vm_normal_page(vma, addr, pte);
+
+		if (ptw->type == PTW_PFN) {
+			KUNIT_EXPECT_NULL_MSG(test, page, "%lx: a PFN step with a page", addr);
+			continue;
+		}
+		KUNIT_EXPECT_PTR_EQ_MSG(test, nth_page(ptw->page, i), page,
+					"%lx: page of entry %u of %u", addr, i, ptw->nr);
+		if (page)
+			KUNIT_EXPECT_PTR_EQ(test, ptw->folio, page_folio(page));
+	}
+}
+
 struct ptwt_counts {
 	unsigned long steps[PTW_NR_TYPES];
 	unsigned long pages;
@@ -198,6 +236,12 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 
 		c->steps[ptw.type]++;
 		c->pages += ptw.size >> PAGE_SHIFT;
+		/* Only a hole above the PTE level is returned without a lock. */
+		if (ptw.type != PTW_NONE || ptw.level == PT_LVL_PTE)
+			KUNIT_EXPECT_TRUE_MSG(test, ptwt_step_locked(&ptw),
+					      "%lx: type %d level %u step without its lock",
+					      ptw.addr, ptw.type, ptw.level);
+		ptwt_check_pages(test, vma, &ptw);
 		c->max_level[ptw.type] = max(c->max_level[ptw.type], ptw.level);
 		c->max_nr[ptw.type] = max(c->max_nr[ptw.type], ptw.nr);
 		if (all)
@@ -634,6 +678,176 @@ static void ptw_test_misuse(struct kunit *test)
 						  PTW_WANT_ALL), PTW_DONE);
 }
 
+/*
+ * One walk of [start, end) wanting everything: each address exactly once.
+ * Returns the type of the step that covers @at, with its step in @at_step.
+ */
+static enum pt_range_type __maybe_unused
+ptwt_walk_at(struct kunit *test, struct vm_area_struct *vma, unsigned long start,
+	     unsigned long end, unsigned long at, struct pt_range_walk *at_step)
+{
+	enum pt_range_type type = PTW_DONE;
+	unsigned long expect = start;
+	struct pt_range_walk ptw;
+
+	for_each_pt_range(&ptw, vma, start, end, PTW_WANT_ALL) {
+		KUNIT_EXPECT_EQ_MSG(test, ptw.addr, expect, "a gap or an overlap");
+		expect = ptw.addr + ptw.size;
+		if (ptw.addr <= at && at < ptw.addr + ptw.size) {
+			type = ptw.type;
+			*at_step = ptw;
+		}
+	}
+	KUNIT_EXPECT_EQ_MSG(test, expect, end, "the walk ended early");
+	return type;
+}
+
+/*
+ * A present PMD that is neither a leaf nor a valid table (pmd_bad()) is
+ * corrupt: never read as a huge page, reported as a hole, and cleared by
+ * pte_offset_map_lock() as every walker of PTE tables does.  On x86 a
+ * table entry without _PAGE_RW is bad; on arm64 every present non-leaf PMD
+ * is a table, so no bad one can be made.
+ */
+static void ptw_test_bad_pmd(struct kunit *test)
+{
+#ifdef CONFIG_X86_64
+	unsigned long addr = ptwt_map(test, NULL, 4 * PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE);
+	unsigned long start = ALIGN(addr, PMD_SIZE) + PMD_SIZE, bad;
+	struct page *junk = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct mm_struct *mm = current->mm;
+	struct pt_range_walk step;
+	enum pt_range_type type;
+	pmd_t *pmdp;
+	bool cleared;
+
+	KUNIT_ASSERT_NOT_NULL(test, junk);
+	kunit_add_action_or_reset(test, ptwt_free_page, junk);
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, VM_HUGEPAGE);
+	/* A PTE table at start; the bad entry next to it, in the same PUD. */
+	ptwt_touch(test, start);
+	bad = (start + PMD_SIZE) & ~PUD_MASK ? start + PMD_SIZE : start - PMD_SIZE;
+	mmap_write_lock(mm);
+	pmdp = pmd_off(mm, bad);
+	if (!pmd_none(pmdp_get(pmdp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "the PMD at %lx is not empty", bad);
+		return;
+	}
+	set_pmd(pmdp, __pmd(PFN_PHYS(page_to_pfn(junk)) | _PAGE_PRESENT | _PAGE_USER));
+	KUNIT_EXPECT_TRUE(test, pmd_bad(pmdp_get(pmdp)));
+	mmap_write_downgrade(mm);
+	type = ptwt_walk_at(test, find_vma(mm, bad), addr, addr + 4 * PMD_SIZE,
+			    bad, &step);
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, type, PTW_NONE);
+	KUNIT_EXPECT_EQ(test, step.addr, bad);
+	KUNIT_EXPECT_GE(test, step.addr + step.size, bad + PMD_SIZE);
+
+	/* Never leave the entry to the teardown of the page tables. */
+	mmap_write_lock(mm);
+	cleared = pmd_none(pmdp_get(pmdp));
+	pmd_clear(pmdp);
+	mmap_write_unlock(mm);
+	KUNIT_EXPECT_TRUE_MSG(test, cleared, "the bad PMD was not cleared");
+#else
+	kunit_skip(test, "every present non-leaf PMD is a table here");
+#endif
+}
+
+/*
+ * A PROT_NONE PUD leaf outside hugetlb (DAX or a huge PFN mapping after
+ * change_huge_pud()) is not pud_present() on x86, yet a leaf mapping its
+ * pfn: the walk reports it as such, without a warning, and goes on.
+ */
+static void ptw_test_protnone_pud(struct kunit *test)
+{
+#if defined(CONFIG_X86_64) && defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+	const unsigned long pfn = PUD_SIZE >> PAGE_SHIFT;	/* never read */
+	unsigned long addr = ptwt_map(test, NULL, 3 * PUD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	unsigned long at = ALIGN(addr, PUD_SIZE);
+	struct mm_struct *mm = current->mm;
+	struct pt_range_walk step;
+	enum pt_range_type type;
+	p4d_t *p4dp;
+	pud_t *pudp;
+
+	mmap_write_lock(mm);
+	p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
+	pudp = p4dp ? pud_alloc(mm, p4dp, at) : NULL;
+	if (!pudp || !pud_none(pudp_get(pudp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no empty PUD at %lx", at);
+		return;
+	}
+	set_pud_at(mm, at, pudp, pud_mkhuge(pfn_pud(pfn, PAGE_NONE)));
+	KUNIT_EXPECT_FALSE(test, pud_present(pudp_get(pudp)));
+	mmap_write_downgrade(mm);
+	type = ptwt_walk_at(test, find_vma(mm, at), addr, addr + 3 * PUD_SIZE,
+			    at, &step);
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, type, PTW_PFN);
+	KUNIT_EXPECT_EQ(test, step.level, (unsigned int)PT_LVL_PUD);
+	KUNIT_EXPECT_EQ(test, step.addr, at);
+	KUNIT_EXPECT_EQ(test, step.size, PUD_SIZE);
+	KUNIT_EXPECT_EQ(test, step.pfn, pfn);
+	KUNIT_EXPECT_NULL(test, step.folio);
+
+	mmap_write_lock(mm);
+	pud_clear(pudp);
+	mmap_write_unlock(mm);
+#else
+	kunit_skip(test, "PROT_NONE PUD leaves are present here (x86_64 only)");
+#endif
+}
+
+/*
+ * Between two steps outside a PTE table the walk holds no spinlock and
+ * reschedules: a long run of huge leaves must not hog the CPU.  Ask for a
+ * reschedule while the first of two PMD THPs is being looked at; the step
+ * to the second must have honoured it.  With preemption, spin_unlock()
+ * reschedules anyway, so this can only tell on PREEMPT_NONE/VOLUNTARY.
+ */
+static void ptw_test_resched(struct kunit *test)
+{
+	struct pt_range_walk ptw;
+	unsigned long addr, start;
+	enum pt_range_type type;
+	struct mm_struct *mm;
+	bool pending;
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		kunit_skip(test, "no CONFIG_TRANSPARENT_HUGEPAGE");
+	if (IS_ENABLED(CONFIG_PREEMPTION))
+		kunit_skip(test, "with CONFIG_PREEMPTION every unlock reschedules");
+	addr = ptwt_map(test, NULL, 3 * PMD_SIZE, MAP_ANONYMOUS | MAP_PRIVATE);
+	mm = current->mm;	/* the test's own, since ptwt_map() */
+	start = ALIGN(addr, PMD_SIZE);
+	ptwt_set_vm_flags(addr, VM_HUGEPAGE, VM_NOHUGEPAGE);
+	ptwt_touch(test, start);
+	ptwt_touch(test, start + PMD_SIZE);
+
+	mmap_read_lock(mm);
+	type = pt_range_walk_start(&ptw, find_vma(mm, start), start,
+				   start + 2 * PMD_SIZE, PTW_WANT(PTW_FOLIO));
+	if (type != PTW_FOLIO || ptw.level != PT_LVL_PMD) {
+		pt_range_walk_done(&ptw);
+		mmap_read_unlock(mm);
+		kunit_skip(test, "the faults got no PMD THP (fragmented memory?)");
+	}
+	set_tsk_need_resched(current);
+	set_preempt_need_resched();
+	type = pt_range_walk_next(&ptw);
+	pending = need_resched();
+	KUNIT_EXPECT_EQ(test, type, PTW_FOLIO);
+	KUNIT_EXPECT_EQ(test, ptw.addr, start + PMD_SIZE);
+	pt_range_walk_done(&ptw);
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_FALSE_MSG(test, pending, "no reschedule between two PMD leaves");
+}
+
 /* --- Speed, side by side with the incumbents, in the same run ------------- */
 
 static int ptwb_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
@@ -783,6 +997,9 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_pfnmap),
 	KUNIT_CASE(ptw_test_holes),
 	KUNIT_CASE(ptw_test_lock_count),
+	KUNIT_CASE(ptw_test_bad_pmd),
+	KUNIT_CASE(ptw_test_protnone_pud),
+	KUNIT_CASE(ptw_test_resched),
 	KUNIT_CASE(ptw_test_misuse),
 	KUNIT_CASE_SLOW(ptw_test_bench),
 	{}
