@@ -362,6 +362,114 @@ static void case_shmem_swap(void)
 	e2e_dump(NULL);
 }
 
+/*
+ * A busy loop pinned to CPU, in a child: whoever else runs on that CPU
+ * gets need_resched() set at the end of its slice, also in the kernel.
+ */
+static pid_t cpu_hog(int cpu)
+{
+	volatile unsigned long spin = 0;
+	cpu_set_t set;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid)
+		return pid;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+	for (;;)
+		spin++;
+}
+
+#define PSWAP_SIZE	(16UL << 20)
+#define PSWAP_READS	400
+#define PSWAP_MS	5000
+
+/*
+ * A private writable mapping of a shmem file whose pages are in swap:
+ * the one kind of mapping whose holes smaps looks into, since only the
+ * walk can tell the file's swapped pages from the mapping's CoW pages.
+ * The swap of a hole is counted by shmem_partial_swap_usage(), which
+ * walks the file's xarray under rcu_read_lock() and, for a range of more
+ * than one page, reschedules in it when need_resched() is set: it must
+ * not run under the PTE lock.  Stock calls it under the lock for one page
+ * at a time, where it never reschedules; a walker that calls it once for
+ * a run of empty PTEs must do so without the lock.
+ *
+ * So the file (16M, compressible: well within the 64M of zram) is filled
+ * through a shared mapping and paged out from there, and the private
+ * mapping gets two read faults and two write faults (CoW) in each PTE
+ * table, leaving runs of some 127 empty PTEs over swapped pages.  Its
+ * smaps is then read over and over (up to PSWAP_READS times, for at most
+ * PSWAP_MS) while a busy child shares the CPU, so that need_resched() gets
+ * set while the reader is in such a run:
+ * a converted walker that holds the lock there splats in the run's
+ * dmesg ("BUG: sleeping function called from invalid context").  The
+ * child is gone before the dump, which compares the counts themselves.
+ */
+static void case_shmem_private_swap(void)
+{
+	struct timespec t0, t;
+	size_t i, tbl = SZ_2M / ps;
+	char *s, *p;
+	int fd, n;
+	pid_t hog;
+
+	if (!have_swap()) {
+		e2e_skip("no swap device (zram swapon failed)");
+		return;
+	}
+	fd = memfd("e2e_shmem_private_swap", PSWAP_SIZE);
+	if (fd < 0)
+		return;
+	s = mmap(NULL, PSWAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (s == MAP_FAILED) {
+		e2e_error("mmap the shared view");
+		return;
+	}
+	e2e_fill(s, PSWAP_SIZE, 23);
+	pageout(s, PSWAP_SIZE);
+	munmap(s, PSWAP_SIZE);
+	/* 2M-aligned: each PTE table maps 2M of the file. */
+	p = e2e_map("shmem_private_swap", PSWAP_SIZE, SZ_2M, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE, fd, 0);
+	if (!p) {
+		e2e_error("mmap shmem_private_swap");
+		return;
+	}
+	for (i = 0; i < PSWAP_SIZE / ps; i += tbl) {
+		e2e_touch_read(p + i * ps, ps);
+		e2e_touch_read(p + (i + tbl / 2) * ps, ps);
+		p[(i + tbl / 4) * ps] = 1;
+		p[(i + 3 * tbl / 4) * ps] = 1;
+	}
+	/* Both on CPU 0, where e2e_init() pinned this process already. */
+	hog = cpu_hog(0);
+	if (hog < 0) {
+		e2e_error("fork");
+		return;
+	}
+	/*
+	 * However many reads fit the time: the reads change nothing that
+	 * the dump prints, so their number need not be reproducible.
+	 */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (n = 0; n < PSWAP_READS; n++) {
+		if (e2e_read_file("/proc/self/smaps") < 0) {
+			e2e_error("read smaps");
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >= PSWAP_MS)
+			break;
+	}
+	kill(hog, SIGKILL);
+	waitpid(hog, NULL, 0);
+	e2e_dump(NULL);
+}
+
 /* shmem THP: shmem_enabled=advise and MADV_HUGEPAGE give a PMD mapping. */
 static void case_shmem_thp(void)
 {
@@ -1026,6 +1134,86 @@ static void case_pfnmap_vvar(void)
 	e2e_dump(NULL);
 }
 
+/*
+ * Physical memory whose reads have no side effects, and which
+ * STRICT_DEVMEM lets /dev/mem map as well: the BIOS ROM below 1M on
+ * x86_64 (q35 with SeaBIOS), the flash at 0 of arm64 virt (no driver
+ * claims it, and unprogrammed it reads as memory).
+ */
+#if defined(__aarch64__)
+#define DEVMEM_PHYS	0x0UL
+#else
+#define DEVMEM_PHYS	0xf0000UL
+#endif
+
+/* Pages of the two views that differ, read a word at a time. */
+static int pages_differ(const char *a, const char *b, int npages, const int *which)
+{
+	int i, n = 0;
+	size_t j;
+
+	for (i = 0; i < npages; i++) {
+		const volatile uint32_t *x = (const uint32_t *)(a + which[i] * ps);
+		const volatile uint32_t *y = (const uint32_t *)(b + which[i] * ps);
+
+		for (j = 0; j < ps / 4; j++)
+			if (x[j] != y[j])
+				break;
+		n += j < ps / 4;
+	}
+	return n;
+}
+
+/*
+ * A private writable mapping of /dev/mem is made by remap_pfn_range():
+ * VM_PFNMAP|VM_IO.  A write fault still gives it an ordinary anonymous
+ * page, copied from the PFN (which has no struct page to share).  smaps
+ * and numa_maps walk the VMA with walk_page_vma(), which unlike
+ * walk_page_range() does not skip VM_PFNMAP VMAs, and vm_normal_page()
+ * tells the CoW pages from the remapped PFNs: stock counts them as
+ * anonymous (Rss, Anonymous, numa_maps anon=), so a converted walker must
+ * not skip such VMAs either.  pagemap, through walk_page_range(), shows
+ * none of it.  That the copies exist is checked apart from /proc: the
+ * written pages read back what was written, a fresh shared view of the
+ * same physical pages does not.
+ */
+static void case_pfnmap_cow(void)
+{
+	static const int written[] = { 1, 3 };
+	const int nw = sizeof(written) / sizeof(written[0]);
+	char *p, *view;
+	int fd, i;
+
+	fd = open("/dev/mem", O_RDWR | O_SYNC);
+	if (fd < 0) {
+		if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+			e2e_skip("no /dev/mem (CONFIG_DEVMEM) errno %d", errno);
+		else
+			e2e_error("open /dev/mem");
+		return;
+	}
+	e2e_track_fd(fd);
+	p = e2e_map("pfnmap_cow", 4 * ps, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+		    DEVMEM_PHYS);
+	if (!p) {
+		if (errno == ENOENT || errno == ENODEV)
+			e2e_skip("/dev/mem cannot be mapped (errno %d)", errno);
+		else
+			e2e_error("mmap /dev/mem at 0x%lx", DEVMEM_PHYS);
+		return;
+	}
+	for (i = 0; i < nw; i++)
+		e2e_fill(p + written[i] * ps, ps, 24);
+	view = mmap(NULL, 4 * ps, PROT_READ, MAP_SHARED, fd, DEVMEM_PHYS);
+	if (view == MAP_FAILED) {
+		e2e_error("mmap a shared view of /dev/mem");
+		return;
+	}
+	e2e_fact("pfnmap_cow.private_copies", "%d", pages_differ(p, view, nw, written));
+	munmap(view, 4 * ps);
+	e2e_dump(NULL);
+}
+
 /* ---- device memory through test_hmm ------------------------------------------- */
 
 static void hmm_case(const char *label, unsigned long cmd_nr)
@@ -1105,6 +1293,7 @@ static const struct {
 	{ "file_shared",		case_file_shared,		ALL },
 	{ "shmem",			case_shmem,			ALL },
 	{ "shmem_swap",			case_shmem_swap,		ALL },
+	{ "shmem_private_swap",		case_shmem_private_swap,	ALL },
 	{ "shmem_thp",			case_shmem_thp,			ALL },
 	{ "thp_pmd",			case_thp_pmd,			ALL },
 	{ "thp_zero",			case_thp_zero,			ALL },
@@ -1123,6 +1312,7 @@ static const struct {
 	{ "mlock",			case_mlock,			ALL },
 	{ "ksm",			case_ksm,			ALL },
 	{ "pfnmap_vvar",		case_pfnmap_vvar,		ALL },
+	{ "pfnmap_cow",			case_pfnmap_cow,		ALL },
 	{ "hmm_device_private",		case_hmm_device_private,	ALL },
 	{ "hmm_device_exclusive",	case_hmm_device_exclusive,	ALL },
 	/* Last: it takes a frame away for the rest of the boot. */
