@@ -41,7 +41,8 @@ iterator name for_each_pt_range;
 +/*
 + * Gather the numa_maps stats of @vma with pt_range_walk: every page mapped
 + * by a PTE, every PMD-mapped THP, every hugetlb page once, as show_numa_ops
-+ * did with walk_page_vma().  Only folios are of interest.
++ * did with walk_page_vma(), VM_PFNMAP VMAs included (their copy-on-write
++ * pages are normal pages).  Only folios are of interest.
 + */
 +static void numa_walk_vma(struct vm_area_struct *vma, struct numa_maps *md)
 +{
@@ -52,8 +53,6 @@ iterator name for_each_pt_range;
 +	unsigned int i;
 +	pte_t ptent;
 +
-+	if (vma->vm_flags & VM_PFNMAP)
-+		return;
 +	if (is_vm_hugetlb_page(vma))
 +		hsz = huge_page_size(hstate_vma(vma));
 +

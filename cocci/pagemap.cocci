@@ -48,12 +48,14 @@ iterator name for_each_pt_range;
 +/*
 + * One VMA of pagemap_walk_range(): [start, end) is inside @vma.  A hugetlb
 + * VMA is walked in whole hugetlb pages, each read once and clipped to the
-+ * range.
++ * range.  done is where the output has got to: whatever the walk does not
++ * describe is written as holes, so no entry can ever land at the wrong
++ * offset.
 + */
 +static int pagemap_walk_vma(struct vm_area_struct *vma, unsigned long start,
 +			    unsigned long end, struct pagemapread *pm)
 +{
-+	unsigned long hsz = PAGE_SIZE, lo, hi, a;
++	unsigned long hsz = PAGE_SIZE, done = start, lo, hi, a;
 +	struct pt_range_walk ptw;
 +	pagemap_entry_t pme;
 +	unsigned int i;
@@ -67,11 +69,14 @@ iterator name for_each_pt_range;
 +	hi = ALIGN(end, hsz);
 +
 +	for_each_pt_range(&ptw, vma, lo, hi, PTW_WANT_ALL) {
++		if (!err && max(ptw.addr, start) > done)
++			err = pagemap_pte_hole(done, max(ptw.addr, start), vma->vm_mm, pm);
 +		if (err) {
 +			/* The buffer is full. */
 +			pt_range_walk_done(&ptw);
 +			break;
 +		}
++		done = min(ptw.addr + ptw.size, end);
 +		if (ptw.hugetlb) {
 +			/* Each hugetlb page once, from its first step. */
 +			for (a = ALIGN(ptw.addr, hsz); !err && a < ptw.addr + ptw.size; a += hsz) {
@@ -79,6 +84,7 @@ iterator name for_each_pt_range;
 +
 +				lo = max(a, start);
 +				hi = min(a + hsz, end);
++				done = max(done, hi);
 +				if (pte)
 +					err = pagemap_hugetlb_range(pte, ~(hsz - 1), lo, hi, vma, pm);
 +				else
@@ -99,6 +105,8 @@ iterator name for_each_pt_range;
 +			err = add_to_pagemap(&pme, pm);
 +		}
 +	}
++	if (!err && done < end)
++		err = pagemap_pte_hole(done, end, vma->vm_mm, pm);
 +	return err;
 +}
 +

@@ -68,10 +68,10 @@ expression V, S, P;
  <...
 (
 - walk_page_vma(V, v, P);
-+ smaps_walk_range(V, V->vm_start, V->vm_end, shmem_holes, P);
++ smaps_walk_range(V, V->vm_start, V->vm_end, shmem_holes, false, P);
 |
 - walk_page_range(V->vm_mm, S, V->vm_end, v, P);
-+ smaps_walk_range(V, S, V->vm_end, shmem_holes, P);
++ smaps_walk_range(V, S, V->vm_end, shmem_holes, true, P);
 )
  ...>
  }
@@ -82,12 +82,13 @@ iterator name for_each_pt_range;
 @@
 +/*
 + * Gather the stats of [start, end) of @vma with pt_range_walk, one batch
-+ * of entries at a time, each entry accounted as walk_page_range() did:
-+ * VM_PFNMAP VMAs are skipped, every hugetlb page is accounted once, and
-+ * holes are only looked at when @holes asks for the shmem swap usage.
++ * of entries at a time, each entry accounted as walk_page_vma() and
++ * walk_page_range() did: every hugetlb page once, holes only when @holes
++ * asks for the shmem swap usage, and a VM_PFNMAP VMA skipped only when
++ * @skip_pfnmap says the walk replaced walk_page_range(), which skipped it.
 + */
 +static void smaps_walk_range(struct vm_area_struct *vma, unsigned long start,
-+			     unsigned long end, bool holes,
++			     unsigned long end, bool holes, bool skip_pfnmap,
 +			     struct mem_size_stats *mss)
 +{
 +	unsigned int flags = PTW_WANT_MAPPED;
@@ -95,7 +96,7 @@ iterator name for_each_pt_range;
 +	struct pt_range_walk ptw;
 +	unsigned int i;
 +
-+	if (vma->vm_flags & VM_PFNMAP) {
++	if (skip_pfnmap && (vma->vm_flags & VM_PFNMAP)) {
 +		if (holes)
 +			smaps_pte_hole(start, end, vma, mss);
 +		return;
@@ -117,7 +118,17 @@ iterator name for_each_pt_range;
 +			continue;
 +		}
 +		if (ptw.type == PTW_NONE) {
-+			smaps_pte_hole(ptw.addr, ptw.addr + ptw.size, vma, mss);
++			/*
++			 * A hole above the PTE level in one go; inside a PTE
++			 * table, under its lock, one page at a time as the PTE
++			 * loop did: the lookup may sleep, but not for one page.
++			 */
++			if (ptw.level != PT_LVL_PTE) {
++				smaps_pte_hole(ptw.addr, ptw.addr + ptw.size, vma, mss);
++				continue;
++			}
++			for (a = ptw.addr; a < ptw.addr + ptw.size; a += PAGE_SIZE)
++				smaps_pte_hole(a, a + PAGE_SIZE, vma, mss);
 +			continue;
 +		}
 +		if (ptw.level == PT_LVL_PMD) {

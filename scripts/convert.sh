@@ -33,6 +33,8 @@ fi
 before=$(sha1sum <"$f")
 say "spatch on $f (seconds per script):"
 "$TOP/scripts/cocci_convert.sh" -t "$f" smaps numa_maps pagemap
+# The converted file needs the walk built in: PROC_FS selects PT_WALK.
+"$TOP/scripts/proc_select_pt_walk.sh" "$tree"
 if [ "$(sha1sum <"$f")" = "$before" ]; then
 	say "nothing to convert: $f was converted already"
 else

@@ -19,7 +19,9 @@ skipped.
 Unlike one descent and one lock per entry, the walk keeps its place
 inside a PTE table: it descends once per table, maps and locks the table
 once, and steps from entry to entry until the table ends, when it drops
-the lock and calls cond_resched(). The commonest step, a PTE mapping a
+the lock and calls cond_resched(); it does so after every step outside a
+PTE table too (a huge leaf or a hole), so a long run of huge leaves
+never goes without a reschedule. The commonest step, a PTE mapping a
 small folio inside the held table, is inline in pt_range_walk_next();
 any other entry, and every table boundary, goes out of line. Leaves
 above the PTE level, present or not, are locked and re-validated before
@@ -36,7 +38,11 @@ contiguous blocks are stepped over whole.
 
 Misuse (an empty, unaligned or out-of-VMA range, no mmap or VMA lock
 held, no type wanted) warns once and ends the walk; done() is
-idempotent.
+idempotent. A corrupt entry (pXd_bad()) is a hole: never read through,
+never counted; a bad PMD is cleared by pte_offset_map_lock() as for
+every other walker of PTE tables.
+
+CONFIG_PT_WALK is a hidden symbol: the users of the walk select it.
 M
 )
 FILES=(include/linux/pt_walk.h mm/pt_walk.c mm/pt_range_walk.c)
@@ -44,15 +50,14 @@ edit() {
 	python3 - <<'PY'
 k = open("mm/Kconfig").read()
 block = '''config PT_WALK
-	bool "Level-generic page-table walk"
-	depends on MMU
-	default y
+	bool
 	help
 	  One descent through the page tables for every level (PGD..PTE and
 	  a sixth level), built on per-architecture level-ops, and the
 	  pt_range_walk iterator built on it, which tells its callers what
 	  maps a range of a VMA with the locking and batching done for them.
-	  See Documentation/mm/pt_walk.rst.
+	  Selected by its users (which depend on MMU); see
+	  Documentation/mm/pt_walk.rst.
 
 '''
 i = k.rindex('source "mm/damon/Kconfig"')

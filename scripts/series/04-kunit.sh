@@ -48,7 +48,8 @@ edit() {
 k = open("mm/Kconfig").read()
 block = '''config PT_WALK_KUNIT_TEST
 	tristate "KUnit tests for the level-generic page-table walk" if !KUNIT_ALL_TESTS
-	depends on PT_WALK && KUNIT
+	depends on MMU && KUNIT
+	select PT_WALK
 	default KUNIT_ALL_TESTS
 	help
 	  The page-table descent on synthetic tables of every x86_64 and

@@ -9,7 +9,8 @@ under the table lock as before; a PMD-mapped THP through
 can_gather_numa_stats_pmd() and gather_stats() as HPAGE_PMD_NR pages; each
 hugetlb page, once, to gather_hugetlb_stats(), which is re-plumbed to take
 the mm and the stats instead of the struct mm_walk.  The counts are those
-of the old walk; gather_pte_stats() and show_numa_ops go.
+of the old walk, VM_PFNMAP VMAs (their copy-on-write pages) included;
+gather_pte_stats() and show_numa_ops go.
 
 This patch is the output of Coccinelle (spatch 1.1.1, a few seconds)
 with cocci/numa_maps.cocci and the rules it includes from

@@ -11,7 +11,9 @@ walk: each PTE of a PTE-level batch goes to pte_to_pagemap_entry() with its
 value, read under the table lock as before; a PMD leaf to
 pagemap_pmd_range_thp() with its value; a hole to pagemap_pte_hole(); each
 hugetlb page, once, to pagemap_hugetlb_range(), clipped to the range.  The
-walk stops when the buffer is full (PM_END_OF_BUFFER).  pagemap_pte_hole()
+walk stops when the buffer is full (PM_END_OF_BUFFER).  Whatever range of
+the VMA the walk does not describe is written as holes, so an entry can
+never land at the wrong offset of the read.  pagemap_pte_hole()
 and pagemap_hugetlb_range() are re-plumbed (the mm or the VMA, and the
 pagemapread, instead of the struct mm_walk), and pagemap_hugetlb_range()
 no longer calls cond_resched(): pt_range_walk holds the page-table lock
