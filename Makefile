@@ -5,6 +5,8 @@
 #                     KUnit, and where everything is
 #   make check        every test tier; ends with "N passed, N failed"
 #   make check-quick  the tiers that need no kernel build
+#   make check-geometries  KUnit, boot, e2e and selftests on other granules
+#                     (GEOMETRIES=arm64-64k; see tests/config/ARCH-NAME.config)
 #   make e2e          /proc end-to-end: stock and patched kernels (built
 #                     before, e.g. by make build-x86_64) print the same
 #                     /proc, case by case; WORKLOADS=DIR adds DIR/*.c
@@ -19,13 +21,14 @@ S := scripts
 ARCHES := x86_64 arm64
 
 .PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
+	check-geometries \
 	user bench-user fuzz e2e e2e-determinism selftests convert clean help
 
 all: deps
 	@$(S)/main.sh
 
 help:
-	@sed -n '2,16p' Makefile
+	@sed -n '2,18p' Makefile
 
 deps:
 	@$(S)/deps.sh
@@ -60,6 +63,9 @@ check: deps
 
 check-quick: deps
 	@$(S)/check.sh quick
+
+check-geometries: deps
+	@$(S)/check.sh geometries
 
 e2e:
 	@ARCHES="$(ARCHES)" WORKLOADS="$(WORKLOADS)" $(S)/e2e.sh

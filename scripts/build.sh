@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # build.sh ARCH VARIANT: build the stock (base commit) or patched (series
 # branch) kernel for ARCH in build/kbuild/ARCH-VARIANT, incrementally.
-# The config is allnoconfig + tests/config/{common,ARCH}.config (+
-# pt_walk.config when patched); every option asked for must survive.
+# The config is allnoconfig + the fragments of kernel_fragments (lib.sh):
+# tests/config/{common,ARCH[,ARCH-GEOMETRY]}.config, pt_walk.config when
+# patched, and EXTRA_CONFIG; every option asked for must survive.
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: build.sh ARCH stock|patched}
@@ -23,8 +24,8 @@ fi
 
 obj=$KOBJ/$arch-$variant
 log=$OUT/logs/build-$arch-$variant.log
-frags=("$TOP/tests/config/common.config" "$TOP/tests/config/$arch.config")
-[ "$variant" = patched ] && frags+=("$TOP/tests/config/pt_walk.config")
+kernel_fragments "$variant"
+frags=("${KFRAGS[@]}")
 mkdir -p "$obj" "$OUT/logs"
 
 stamp=$(cat "${frags[@]}" | sha1sum | cut -c1-12)-$(git -C "$KWORK" rev-parse --short HEAD)
@@ -37,8 +38,11 @@ if [ ! -f "$obj/.config" ] || [ "$(cat "$obj/.pt_walk-config" 2>/dev/null)" != "
 		kmake "$1" "$2" allnoconfig
 		"$1"/scripts/kconfig/merge_config.sh -m -O "$2" "$2/.config" "${@:3}"
 		kmake "$1" "$2" olddefconfig' _ "$KWORK" "$obj" "${frags[@]}"
-	missing=$(grep -h '^CONFIG_' "${frags[@]}" | while read -r o; do
-		grep -qx "$o" "$obj/.config" || echo "$o"; done)
+	# What each option ends up as: a later fragment overrides an earlier
+	# one ("# CONFIG_X is not set" included), as merge_config.sh does.
+	missing=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1 &/p; s/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1 -/p' \
+		"${frags[@]}" | awk '{o = $1; sub(/^[^ ]* /, ""); want[o] = $0} END {for (o in want) if (want[o] != "-") print want[o]}' |
+		while read -r o; do grep -qx "$o" "$obj/.config" || echo "$o"; done)
 	[ -z "$missing" ] || die "options dropped by Kconfig for $arch $variant: $missing (see $obj/.config)"
 	echo "$stamp" >"$obj/.pt_walk-config"
 fi

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# check.sh quick|full: run the test tiers, write out/check/results.tsv (one
+# check.sh quick|full|geometries: run the test tiers, write out/check/results.tsv (one
 # line per test: tier<TAB>test<TAB>pass|fail|skip), keep raw logs under
 # out/check/logs/, and end with one line "N passed, N failed, N skipped".
 # quick: the tiers that need no kernel build (lint of the series, user).
@@ -126,6 +126,23 @@ tier_kernel() {
 		"$TOP/scripts/kwarnings.sh" "$arch" || true
 }
 
+# --- kunit-GEOMETRY: KUnit on another granule, patched kernel only ----------
+# What make check can afford for the geometries of $KUNIT_GEOMETRIES: the
+# stock/patched e2e pair of each is `make check-geometries`.
+tier_kunit_geometry() {
+	local g=$1 initrd=$BUILD/initramfs-$1.cpio
+	step "kunit-$g" build-patched "build-$g-patched" "$TOP/scripts/build.sh" "$g" patched ||
+		return 1
+	step "kunit-$g" initramfs "initramfs-$g" \
+		"$TOP/scripts/initramfs.sh" "$g" "$initrd" "$TOP/tests/boot" || return 1
+	step "kunit-$g" boot-patched "boot-$g-patched" \
+		"$TOP/scripts/boot.sh" "$g" patched "$initrd" "$LOGS/console-$g-patched.log" ||
+		return 1
+	python3 "$TOP/scripts/kunit_results.py" "$KWORK" "kunit-$g" \
+		"$LOGS/console-$g-patched.log" >>"$RES" 2>"$LOGS/kunit-$g.log" ||
+		record "kunit-$g" parse fail
+}
+
 # --- e2e: stock and patched kernels print the same /proc ------------------
 # scripts/e2e.sh records one line per case (tier e2e-ARCH); the log keeps
 # its diffs.  It needs the kernels tier_kernel built.
@@ -163,6 +180,23 @@ summary() {
 
 start=$SECONDS
 "$TOP/scripts/tree.sh"
+# geometries: only the kernel tiers (KUnit, boot, e2e, selftests) of
+# $ARCHES, by default the geometries make check runs KUnit on only.
+if [ "$mode" = geometries ]; then
+	ARCHES=${GEOMETRIES:-arm64-64k}
+	if step lint series-apply apply "$TOP/scripts/apply.sh"; then
+		for arch in $ARCHES; do
+			say "tiers for $arch"
+			if tier_kernel "$arch"; then
+				tier_e2e "$arch" || true
+				tier_selftests "$arch" || true
+			fi
+		done
+	fi
+	say "check ($mode) took $((SECONDS - start)) s"
+	summary
+	exit
+fi
 say "tier lint"
 tier_lint
 say "tier user"
@@ -188,6 +222,10 @@ else
 				record "e2e-$arch" run skip
 				record "selftests-$arch" run skip
 			fi
+		done
+		for g in ${KUNIT_GEOMETRIES-arm64-64k}; do
+			say "tier kunit-$g"
+			tier_kunit_geometry "$g" || true
 		done
 	fi
 fi

@@ -113,7 +113,7 @@ compare() {
 			{ record "$tier" "boot-$lb" fail; rc=1; }
 	fi
 	[ $rc = 0 ] || return 1
-	python3 "$TOP/scripts/e2e_compare.py" "$tier" "$arch" \
+	python3 "$TOP/scripts/e2e_compare.py" "$tier" "${arch%%-*}" \
 		"$la" "$out/console-$la.log" "$lb" "$out/console-$lb.log" \
 		"$TOP/tests/e2e/expect.tsv" "$out" >"$out/results.tsv" || rc=1
 	cat "$out/results.tsv" >>"$RES"

@@ -10,7 +10,7 @@ WALK_OBJS=(mm/pt_walk.o mm/pt_range_walk.o)
 
 scan() {
 	local arch=$1 obj=$2
-	case "$arch" in
+	case "${arch%%-*}" in
 	x86_64) objdump -dr --no-show-raw-insn "$obj" |
 		grep -E 'call +\*|__x86_indirect_(thunk|call_thunk|its_thunk)' ;;
 	arm64) aarch64-linux-gnu-objdump -d --no-show-raw-insn "$obj" |

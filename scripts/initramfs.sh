@@ -8,7 +8,7 @@
 arch=${1:?usage: initramfs.sh ARCH OUT.cpio [PAYLOAD_DIR...]}
 out=${2:?usage: initramfs.sh ARCH OUT.cpio [PAYLOAD_DIR...]}
 shift 2
-case "$arch" in
+case "${arch%%-*}" in
 x86_64) bb=/bin/busybox ;;
 arm64) bb=$BUILD/busybox-arm64/bin/busybox ;;
 *) die "unknown arch '$arch'" ;;

@@ -51,8 +51,20 @@ run_logged() {
 
 # Per-arch facts: kernel ARCH, cross prefix, image, qemu, and the hugetlb
 # pages every boot reserves (KUnit and the /proc cases use them).
+#
+# An "arch" may also name a geometry, ARCH-NAME (arm64-64k): the kernels of
+# tests/config/ARCH-NAME.config merged over those of ARCH, with objects,
+# results and tiers of their own.  EXTRA_CONFIG=FILE adds a fragment of
+# the user's to every kernel, without editing tracked files.
 arch_setup() {
-	case "$1" in
+	ARCH_BASE=${1%%-*}
+	GEOM_CONFIG=
+	if [ "$1" != "$ARCH_BASE" ]; then
+		GEOM_CONFIG=$TOP/tests/config/$1.config
+		[ -f "$GEOM_CONFIG" ] ||
+			die "unknown geometry '$1': no $GEOM_CONFIG; fix: use x86_64, arm64, or ARCH-NAME with tests/config/ARCH-NAME.config"
+	fi
+	case "$ARCH_BASE" in
 	x86_64)
 		KARCH=x86_64; CROSS=; KIMAGE=arch/x86/boot/bzImage
 		QEMU=qemu-system-x86_64; QEMU_MACHINE=(-machine q35 -cpu max)
@@ -62,10 +74,32 @@ arch_setup() {
 		KARCH=arm64; CROSS=aarch64-linux-gnu-; KIMAGE=arch/arm64/boot/Image
 		QEMU=qemu-system-aarch64; QEMU_MACHINE=(-machine virt -cpu max)
 		CONSOLE=ttyAMA0; UCC=aarch64-linux-gnu-gcc
-		HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1"
-		HUGE_ARGS+=" hugepagesz=64K hugepages=16 hugepagesz=32M hugepages=2" ;;
+		# Per granule: the PMD size, the PUD size where it has one, and
+		# the contiguous-PTE and contiguous-PMD sizes that fit 4 GiB.
+		case "$(cat "$GEOM_CONFIG" "${EXTRA_CONFIG:-/dev/null}" 2>/dev/null |
+			sed -n 's/^CONFIG_ARM64_\(4K\|16K\|64K\)_PAGES=y$/\1/p' | tail -n1)" in
+		64K) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=512M hugepages=2" ;;
+		16K) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=32M hugepages=16"
+		     HUGE_ARGS+=" hugepagesz=1G hugepages=1" ;;
+		*) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1"
+		   HUGE_ARGS+=" hugepagesz=64K hugepages=16 hugepagesz=32M hugepages=2" ;;
+		esac ;;
 	*) die "unknown arch '$1'; fix: use x86_64 or arm64" ;;
 	esac
+}
+
+# The config fragments of a kernel: common, the arch's, the geometry's,
+# the framework's for a patched kernel, and the user's EXTRA_CONFIG.
+# Call after arch_setup.
+kernel_fragments() {
+	local variant=$1
+	KFRAGS=("$TOP/tests/config/common.config" "$TOP/tests/config/$ARCH_BASE.config")
+	[ -z "$GEOM_CONFIG" ] || KFRAGS+=("$GEOM_CONFIG")
+	[ "$variant" != patched ] || KFRAGS+=("$TOP/tests/config/pt_walk.config")
+	if [ -n "${EXTRA_CONFIG:-}" ]; then
+		[ -f "$EXTRA_CONFIG" ] || die "EXTRA_CONFIG=$EXTRA_CONFIG is not a file; fix: point it at a config fragment"
+		KFRAGS+=("$(cd "$(dirname "$EXTRA_CONFIG")" && pwd)/$(basename "$EXTRA_CONFIG")")
+	fi
 }
 
 # Kernel make with our conventions: out-of-tree, ccache when present.

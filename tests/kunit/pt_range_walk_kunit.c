@@ -378,28 +378,32 @@ static void ptw_test_pmd_thp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.pages, (PMD_SIZE >> PAGE_SHIFT) - 7);
 }
 
+/* A PTE-mapped large folio of 16 pages: 64K with 4K pages, 1M with 64K. */
 static void ptw_test_mthp(struct kunit *test)
 {
-	const unsigned int order = ilog2(SZ_64K) - PAGE_SHIFT;
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	const unsigned int order = 4;
+	const unsigned long size = PAGE_SIZE << order;
 	unsigned long addr, saved;
 	struct ptwt_counts c;
 
-	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || order < 2)
-		kunit_skip(test, "no 64K mTHP here");
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (!(THP_ORDERS_ALL_ANON & BIT(order)))
+		kunit_skip(test, "no anonymous mTHP of order %u here", order);
 	saved = READ_ONCE(huge_anon_orders_always);
 	WRITE_ONCE(huge_anon_orders_always, saved | BIT(order));
-	addr = ptwt_map(test, NULL, 4 * SZ_64K, MAP_ANONYMOUS | MAP_PRIVATE);
+	addr = ptwt_map(test, NULL, 4 * size, MAP_ANONYMOUS | MAP_PRIVATE);
 	ptwt_set_vm_flags(addr, VM_HUGEPAGE, VM_NOHUGEPAGE);
-	ptwt_touch(test, ALIGN(addr, SZ_64K) + PAGE_SIZE);
+	ptwt_touch(test, ALIGN(addr, size) + PAGE_SIZE);
 	WRITE_ONCE(huge_anon_orders_always, saved);
-	ptwt_compare(test, addr, addr + 4 * SZ_64K, PTW_WANT_ALL, &c);
+	ptwt_compare(test, addr, addr + 4 * size, PTW_WANT_ALL, &c);
 	if (c.max_nr[PTW_FOLIO] == 1)
-		kunit_skip(test, "the fault got no 64K folio");
+		kunit_skip(test, "the fault got no %luK folio", size >> 10);
 	/* The PTE-mapped large folio comes back as one batch. */
 	KUNIT_EXPECT_EQ(test, c.steps[PTW_FOLIO], 1UL);
 	KUNIT_EXPECT_EQ(test, c.max_nr[PTW_FOLIO], 1U << order);
 	KUNIT_EXPECT_EQ(test, c.max_level[PTW_FOLIO], (unsigned int)PT_LVL_PTE);
+#else
+	kunit_skip(test, "no CONFIG_TRANSPARENT_HUGEPAGE");
 #endif
 }
 
@@ -412,7 +416,9 @@ static void ptwt_hugetlb(struct kunit *test, unsigned long size,
 	struct file *file;
 	unsigned long addr;
 
-	if (!h || !h->free_huge_pages)
+	if (!h)
+		kunit_skip(test, "no %luK hugetlb size on this kernel", size >> 10);
+	if (!h->free_huge_pages)
 		kunit_skip(test,
 			   "no free %luK hugetlb page (hugepagesz= hugepages= on the command line)",
 			   size >> 10);
@@ -626,10 +632,13 @@ static void ptw_test_holes(struct kunit *test)
 	KUNIT_EXPECT_GE(test, highest, (unsigned long)PT_LVL_PUD);
 }
 
-/* N fully populated PTE tables: exactly N lock acquisitions. */
+/*
+ * N fully populated PTE tables: exactly N lock acquisitions.  N is 4 up to
+ * 64M PMDs, 2 on 64K pages (512M each) where the test guest has 4G.
+ */
 static void ptw_test_lock_count(struct kunit *test)
 {
-	const unsigned long n = 4;
+	const unsigned long n = clamp_t(unsigned long, SZ_256M / PMD_SIZE, 2, 4);
 	unsigned long addr = ptwt_map(test, NULL, (n + 1) * PMD_SIZE,
 				      MAP_ANONYMOUS | MAP_PRIVATE);
 	unsigned long start = ALIGN(addr, PMD_SIZE), a;
@@ -925,7 +934,7 @@ static unsigned long ptwb_range_walk(struct vm_area_struct *vma,
 enum { PTWB_PTE_ENTRY, PTWB_PMD_ENTRY, PTWB_BARE, PTWB_RANGE_WALK, PTWB_NR };
 
 /*
- * 65,536 present 4K PTEs walked by walk_page_range() with pte_entry, with
+ * 256M of present PTEs walked by walk_page_range() with pte_entry, with
  * pmd_entry and its own PTE loop, by a bare per-PMD scan, and by
  * pt_range_walk; best of five, in counter ticks per PTE (get_cycles(): the
  * TSC on x86, CNTVCT on arm64, since QEMU's test kernels run on the jiffies
@@ -938,7 +947,8 @@ static void ptw_test_bench(struct kunit *test)
 		"walk_page_range+pte_entry", "walk_page_range+pmd_entry",
 		"bare per-PMD scan", "pt_range_walk",
 	};
-	const unsigned long nr = 65536, len = nr * PAGE_SIZE;
+	/* 256M: 65,536 PTEs with 4K pages, 4,096 with 64K pages. */
+	const unsigned long len = SZ_256M, nr = len >> PAGE_SHIFT;
 	/* Populated with 4K pages: THP is only for VM_HUGEPAGE here. */
 	unsigned long addr = ptwt_map(test, NULL, len + PMD_SIZE,
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_POPULATE);
