@@ -19,7 +19,8 @@ S := scripts
 ARCHES := x86_64 arm64
 
 .PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
-	user bench-user fuzz e2e e2e-determinism selftests convert clean help
+	user bench-user fuzz e2e e2e-determinism selftests convert clean help \
+	build-matrix
 
 all: deps
 	@$(S)/main.sh
@@ -41,6 +42,9 @@ apply: patches
 
 convert: deps
 	@$(S)/convert.sh
+
+build-matrix: apply
+	@$(S)/build_matrix.sh
 
 build-%: apply
 	@$(S)/build.sh $* stock
@@ -71,4 +75,4 @@ selftests:
 	@ARCHES="$(ARCHES)" $(S)/selftests.sh
 
 clean:
-	rm -rf out build/kbuild build/user
+	rm -rf out build/kbuild build/user build/matrix

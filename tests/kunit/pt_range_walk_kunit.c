@@ -380,13 +380,13 @@ static void ptw_test_pmd_thp(struct kunit *test)
 
 static void ptw_test_mthp(struct kunit *test)
 {
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	const unsigned int order = ilog2(SZ_64K) - PAGE_SHIFT;
 	unsigned long addr, saved;
 	struct ptwt_counts c;
 
-	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) || order < 2)
+	if (order < 2)
 		kunit_skip(test, "no 64K mTHP here");
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
 	saved = READ_ONCE(huge_anon_orders_always);
 	WRITE_ONCE(huge_anon_orders_always, saved | BIT(order));
 	addr = ptwt_map(test, NULL, 4 * SZ_64K, MAP_ANONYMOUS | MAP_PRIVATE);
@@ -400,6 +400,8 @@ static void ptw_test_mthp(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.steps[PTW_FOLIO], 1UL);
 	KUNIT_EXPECT_EQ(test, c.max_nr[PTW_FOLIO], 1U << order);
 	KUNIT_EXPECT_EQ(test, c.max_level[PTW_FOLIO], (unsigned int)PT_LVL_PTE);
+#else
+	kunit_skip(test, "no CONFIG_TRANSPARENT_HUGEPAGE");
 #endif
 }
 
