@@ -21,7 +21,7 @@ S := scripts
 ARCHES := x86_64 arm64
 
 .PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
-	check-geometries \
+	check-geometries build-matrix \
 	user bench-user fuzz e2e e2e-determinism selftests convert clean help
 
 all: deps
@@ -44,6 +44,9 @@ apply: patches
 
 convert: deps
 	@$(S)/convert.sh
+
+build-matrix: apply
+	@$(S)/build_matrix.sh
 
 build-%: apply
 	@$(S)/build.sh $* stock
@@ -77,4 +80,4 @@ selftests:
 	@ARCHES="$(ARCHES)" $(S)/selftests.sh
 
 clean:
-	rm -rf out build/kbuild build/user
+	rm -rf out build/kbuild build/user build/matrix

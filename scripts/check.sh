@@ -77,6 +77,20 @@ tier_cocci() {
 	[ "$(wc -l <"$RES")" -gt "$n" ] || record cocci run fail
 }
 
+# --- build: the series builds in other configs (THP, NUMA, PT_WALK off, ...) -
+# scripts/build_matrix.sh records one line per ARCH.config (tier build).
+tier_build() {
+	local n
+	n=$(wc -l <"$RES")
+	# The matrix varies the base config of each arch, not its geometries.
+	if ! ARCHES="$(printf '%s\n' $ARCHES | sed 's/-.*//' | sort -u | xargs)" \
+		"$TOP/scripts/build_matrix.sh" "$RES" >"$LOGS/build-matrix.log" 2>&1; then
+		printf 'FAIL build (log: %s)\n' "$LOGS/build-matrix.log" >&2
+		grep -A3 '^FAIL' "$LOGS/build-matrix.log" | head -n 12 | sed 's/^/  | /' >&2 || true
+	fi
+	[ "$(wc -l <"$RES")" -gt "$n" ] || record build run fail
+}
+
 # --- kernels: build, boot, KUnit, object checks -----------------------------
 tier_kernel() {
 	local arch=$1
@@ -209,6 +223,8 @@ else
 	step fuzz descent-vs-oracle fuzz make -s -C "$TOP/tests/user" fuzz-run \
 		FUZZ_SECONDS="${FUZZ_SECONDS:-30}" || true
 	if step lint series-apply apply "$TOP/scripts/apply.sh"; then
+		say "tier build"
+		tier_build
 		step lint generic-fallback-riscv64 fallback-riscv64 \
 			"$TOP/scripts/fallback_build.sh" || true
 		say "tier cocci"
