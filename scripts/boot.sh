@@ -20,7 +20,7 @@ mkdir -p "$(dirname "$log")"
 say "booting $arch $variant (log: $log)"
 start=$SECONDS
 rc=0
-timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_MACHINE[@]}" -smp 2 -m 4G \
+timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_MACHINE[@]}" -smp 2 -m "$QEMU_MEM" \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=$CONSOLE panic=-1 $HUGE_ARGS $*" </dev/null >"$log" 2>&1 || rc=$?

@@ -49,8 +49,9 @@ run_logged() {
 	fi
 }
 
-# Per-arch facts: kernel ARCH, cross prefix, image, qemu, and the hugetlb
-# pages every boot reserves (KUnit and the /proc cases use them).
+# Per-arch facts: kernel ARCH, cross prefix, image, qemu and its memory,
+# and the hugetlb pages every boot reserves (KUnit and the /proc cases use
+# them).
 #
 # An "arch" may also name a geometry, ARCH-NAME (arm64-64k): the kernels of
 # tests/config/ARCH-NAME.config merged over those of ARCH, with objects,
@@ -58,6 +59,7 @@ run_logged() {
 # the user's to every kernel, without editing tracked files.
 arch_setup() {
 	ARCH_BASE=${1%%-*}
+	QEMU_MEM=4G
 	GEOM_CONFIG=
 	if [ "$1" != "$ARCH_BASE" ]; then
 		GEOM_CONFIG=$TOP/tests/config/$1.config
@@ -78,7 +80,9 @@ arch_setup() {
 		# the contiguous-PTE and contiguous-PMD sizes that fit 4 GiB.
 		case "$(cat "$GEOM_CONFIG" "${EXTRA_CONFIG:-/dev/null}" 2>/dev/null |
 			sed -n 's/^CONFIG_ARM64_\(4K\|16K\|64K\)_PAGES=y$/\1/p' | tail -n1)" in
-		64K) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=512M hugepages=2" ;;
+		64K) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=512M hugepages=2"
+		     # Room for free 512M blocks: PMD THPs of that size
+		     QEMU_MEM=8G ;;
 		16K) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=32M hugepages=16"
 		     HUGE_ARGS+=" hugepagesz=1G hugepages=1" ;;
 		*) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1"
