@@ -16,6 +16,10 @@ A case passes when both boots print the same text for it, neither reports
 an ERROR, and the facts it prints (FACT key value) meet EXPECT, so that
 two empty or broken outputs cannot pass.  A case both boots skip with the
 same reason is a skip.  The exit status is 1 if anything failed.
+
+The values of EXPECT are "quoted" strings or integer expressions over the
+geometry facts the workload prints before its first case ("FACT sys.NAME
+value": page_kb, pmd_kb, ...), written NAME; see tests/e2e/expect.tsv.
 """
 import difflib
 import os
@@ -90,6 +94,116 @@ def facts(lines):
     return f
 
 
+class ExprError(Exception):
+    pass
+
+
+TOKEN = re.compile(r'\s*(?:(\d+)|(?:sys\.)?([A-Za-z_][A-Za-z0-9_]*)|(//|[-+*/()]))')
+
+
+def tokenize(text):
+    toks, pos = [], 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = TOKEN.match(text, pos)
+        if not m:
+            raise ExprError('bad character %r at %d in %r' % (text[pos], pos, text))
+        num, name, op = m.groups()
+        toks.append(('num', int(num)) if num else ('name', name) if name else ('op', op))
+        pos = m.end()
+    return toks
+
+
+def evaluate(text, names):
+    """An integer expression: decimal integers, NAME or sys.NAME (the
+    geometry fact sys.NAME), + - * / // and parentheses, unary + and -.
+    / divides exactly (a remainder is an error), // rounds down.  Nothing
+    else: no floats, no calls, no other names.  names=None checks the
+    syntax only."""
+    toks = tokenize(text)
+    pos = 0
+
+    def peek():
+        return toks[pos] if pos < len(toks) else (None, None)
+
+    def take():
+        nonlocal pos
+        pos += 1
+        return toks[pos - 1]
+
+    def atom():
+        kind, v = peek()
+        if kind is not None:
+            take()
+        if kind == 'num':
+            return v
+        if kind == 'name':
+            if names is None:
+                return 1
+            if v not in names:
+                raise ExprError('unknown name %r in %r (geometry facts: %s)' %
+                                (v, text, ' '.join(sorted(names)) or 'none'))
+            return names[v]
+        if (kind, v) == ('op', '('):
+            r = expr()
+            if peek() != ('op', ')'):
+                raise ExprError('missing ) in %r' % text)
+            take()
+            return r
+        if kind == 'op' and v in '+-':
+            r = atom()
+            return -r if v == '-' else r
+        raise ExprError('expected a number, a name or ( in %r' % text)
+
+    def term():
+        r = atom()
+        while peek()[0] == 'op' and peek()[1] in ('*', '/', '//'):
+            op = take()[1]
+            d = atom()
+            if op == '*':
+                r *= d
+            elif d == 0:
+                if names is not None:
+                    raise ExprError('division by zero in %r' % text)
+            elif op == '//':
+                r //= d
+            elif r % d:
+                raise ExprError('%d / %d is no integer in %r (// rounds down)' % (r, d, text))
+            else:
+                r //= d
+        return r
+
+    def expr():
+        r = term()
+        while peek()[0] == 'op' and peek()[1] in ('+', '-'):
+            op = take()[1]
+            d = term()
+            r = r + d if op == '+' else r - d
+        return r
+
+    r = expr()
+    if pos != len(toks):
+        raise ExprError('unexpected %r in %r' % (toks[pos][1], text))
+    return r
+
+
+def geometry(header):
+    """The geometry facts of a boot: its FACT sys.NAME lines, by NAME."""
+    g = {}
+    for key, val in facts(header).items():
+        if key.startswith('sys.'):
+            try:
+                g[key[4:]] = int(val)
+            except ValueError:
+                pass
+    return g
+
+
+OPS = {'==': lambda g, v: g == v, '!=': lambda g, v: g != v,
+       '>=': lambda g, v: g >= v, '<=': lambda g, v: g <= v,
+       '>': lambda g, v: g > v, '<': lambda g, v: g < v}
+
+
 def load_expect(path, arch):
     exp = {}
     with open(path) as f:
@@ -101,23 +215,37 @@ def load_expect(path, arch):
             if len(parts) != 5:
                 sys.exit('%s:%d: want "case arches fact op value"' % (path, n))
             case, arches, key, op, val = parts
-            if arches != 'all' and arch not in arches.split(','):
+            if op not in OPS:
+                sys.exit('%s:%d: bad operator %s' % (path, n, op))
+            if not re.match(r'^"[^"]*"$', val):
+                try:
+                    evaluate(val, None)
+                except ExprError as e:
+                    sys.exit('%s:%d: %s' % (path, n, e))
+            # arm64-64k and other geometries of an arch use its lines.
+            if arches != 'all' and not {arch, arch.split('-')[0]} & set(arches.split(',')):
                 continue
             exp.setdefault(case, []).append((key, op, val, n))
     return exp
 
 
-def check(fs, key, op, val):
+def check(fs, geo, key, op, val):
     got = fs.get(key, '0')
+    if re.match(r'^"[^"]*"$', val):
+        want = val[1:-1]
+        if op not in ('==', '!='):
+            return False, '%s: a string is compared with == or != only' % key
+        return OPS[op](got, want), '%s is %s, want %s %s' % (key, got, op, val)
     try:
-        g, v = float(got), float(val)
+        want = evaluate(val, geo)
+    except ExprError as e:
+        return False, '%s: %s' % (key, e)
+    shown = val if re.match(r'^-?\d+$', val) else '%s = %d' % (val, want)
+    try:
+        g = int(got)
     except ValueError:
-        g, v = got, val
-    ok = {'==': g == v, '!=': g != v, '>=': g >= v, '<=': g <= v,
-          '>': g > v, '<': g < v}.get(op)
-    if ok is None:
-        return False, 'bad operator %s' % op
-    return ok, '%s is %s, want %s %s' % (key, got, op, val)
+        return False, '%s is %s, not a number, want %s %s' % (key, got, op, shown)
+    return OPS[op](g, want), '%s is %s, want %s %s' % (key, got, op, shown)
 
 
 def main():
@@ -126,6 +254,7 @@ def main():
     tier, arch, la, loga, lb, logb, expect, outdir = sys.argv[1:]
     a, b = parse(loga), parse(logb)
     exp = load_expect(expect, arch)
+    geo = geometry(a['header'])
     report = []
     results = []
     failed = False
@@ -189,7 +318,7 @@ def main():
         fs = facts(ta)
         bad = []
         for key, op, val, n in exp.get(c, []):
-            ok, why = check(fs, key, op, val)
+            ok, why = check(fs, geo, key, op, val)
             if not ok:
                 bad.append('%s (expect line %d)' % (why, n))
         if bad:

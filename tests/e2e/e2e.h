@@ -231,6 +231,96 @@ static inline long e2e_read_long(const char *path)
 	return strtol(e2e_buf, NULL, 0);
 }
 
+/* ---- geometry ------------------------------------------------------------ */
+
+/*
+ * The sizes a case means by its roles, read from the running kernel so
+ * that each case means the same on every granule (all in kB):
+ *
+ *   page     PAGE_SIZE
+ *   pmd      what one PMD entry maps: HPAGE_PMD_SIZE
+ *            (THP's hpage_pmd_size; without THP, a page's worth of PTEs)
+ *   pud      what one entry of the level above the PMD maps, whether or
+ *            not the kernel maps anything with it
+ *   mthp     a large folio of E2E_MTHP_PAGES pages, mapped by PTEs
+ *   hugetlb  one size of /sys/kernel/mm/hugepages per role: contiguous
+ *            PTEs below the PMD size, the PMD size, contiguous PMDs
+ *            between PMD and PUD size, the PUD size; 0 if there is none
+ *            (the smallest size of a role when there are several)
+ *
+ * e2e_geo_print() prints them as "FACT sys.NAME value" before the first
+ * case: tests/e2e/expect.tsv writes its expectations in their units.
+ */
+#define E2E_MTHP_PAGES	16
+enum { E2E_HUGE_CONTPTE, E2E_HUGE_PMD, E2E_HUGE_CONTPMD, E2E_HUGE_PUD, E2E_NHUGE };
+static const char *const e2e_huge_role[E2E_NHUGE] = {
+	"contpte", "pmd", "contpmd", "pud",
+};
+#define E2E_MAX_HSIZES	16
+
+static struct {
+	unsigned long page_kb, pmd_kb, pud_kb, mthp_kb;
+	unsigned long huge_kb[E2E_NHUGE];
+	unsigned long hsizes[E2E_MAX_HSIZES];	/* the hugetlb sizes, ascending */
+	int nhsizes;
+	char hsize_list[256];			/* the same, for messages */
+} e2e_geo;
+
+static inline void e2e_geo_init(long psize)
+{
+	unsigned long kb, ptes = psize / 8;	/* entries of a table */
+	char path[96];
+	long v;
+	int i, j, n;
+
+	e2e_geo.page_kb = psize >> 10;
+	v = e2e_read_long("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size");
+	e2e_geo.pmd_kb = v > 0 ? (unsigned long)v >> 10 : e2e_geo.page_kb * ptes;
+	e2e_geo.pud_kb = e2e_geo.pmd_kb * ptes;
+	e2e_geo.mthp_kb = e2e_geo.page_kb * E2E_MTHP_PAGES;
+	/*
+	 * Hugetlb sizes are powers of two above the page size: look each
+	 * up rather than list the directory, whose opendir() would malloc()
+	 * and so change the heap that smaps_rollup shows.
+	 */
+	for (kb = e2e_geo.page_kb * 2; kb && kb <= 1UL << 40 &&
+	     e2e_geo.nhsizes < E2E_MAX_HSIZES; kb *= 2) {
+		snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lukB", kb);
+		if (!access(path, F_OK))
+			e2e_geo.hsizes[e2e_geo.nhsizes++] = kb;
+	}
+	n = 0;
+	e2e_geo.hsize_list[0] = 0;
+	for (i = 0; i < e2e_geo.nhsizes; i++) {
+		kb = e2e_geo.hsizes[i];
+		j = kb < e2e_geo.pmd_kb ? E2E_HUGE_CONTPTE : kb == e2e_geo.pmd_kb ? E2E_HUGE_PMD :
+		    kb < e2e_geo.pud_kb ? E2E_HUGE_CONTPMD : kb == e2e_geo.pud_kb ? E2E_HUGE_PUD : -1;
+		if (j >= 0 && !e2e_geo.huge_kb[j])
+			e2e_geo.huge_kb[j] = kb;
+		n += snprintf(e2e_geo.hsize_list + n, sizeof(e2e_geo.hsize_list) - n, "%s%lukB",
+			      i ? " " : "", kb);
+		if (n >= (int)sizeof(e2e_geo.hsize_list))
+			break;
+	}
+	if (!e2e_geo.nhsizes)
+		snprintf(e2e_geo.hsize_list, sizeof(e2e_geo.hsize_list), "none");
+}
+
+/* The geometry facts, once, before the first case. */
+static inline void e2e_geo_print(void)
+{
+	int i;
+
+	printf("FACT sys.page_kb %lu\n", e2e_geo.page_kb);
+	printf("FACT sys.pmd_kb %lu\n", e2e_geo.pmd_kb);
+	printf("FACT sys.pmd_pages %lu\n", e2e_geo.pmd_kb / e2e_geo.page_kb);
+	printf("FACT sys.pud_kb %lu\n", e2e_geo.pud_kb);
+	printf("FACT sys.mthp_kb %lu\n", e2e_geo.mthp_kb);
+	for (i = 0; i < E2E_NHUGE; i++)
+		printf("FACT sys.hugetlb_%s_kb %lu\n", e2e_huge_role[i], e2e_geo.huge_kb[i]);
+	printf("E2E hugetlb sizes: %s\n", e2e_geo.hsize_list);
+}
+
 static inline void e2e_init(void)
 {
 	cpu_set_t set;
@@ -243,6 +333,7 @@ static inline void e2e_init(void)
 	e2e_psize = sysconf(_SC_PAGESIZE);
 	memset(e2e_buf, 0, sizeof(e2e_buf));
 	memset(e2e_kpf_win, 0, sizeof(e2e_kpf_win));
+	e2e_geo_init(e2e_psize);
 	/*
 	 * One CPU: new pages wait in per-CPU LRU batches, and MADV_PAGEOUT,
 	 * MADV_FREE and mlock only drain the local CPU's batch.  Pinned, the
@@ -577,6 +668,45 @@ static inline int e2e_pos_cmp(const void *x, const void *y)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
+static inline void e2e_sift(struct e2e_key *a, size_t i, size_t n,
+			    int (*cmp)(const void *, const void *))
+{
+	struct e2e_key t;
+	size_t c;
+
+	for (; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && cmp(&a[c + 1], &a[c]) > 0)
+			c++;
+		if (cmp(&a[i], &a[c]) >= 0)
+			break;
+		t = a[i];
+		a[i] = a[c];
+		a[c] = t;
+	}
+}
+
+/*
+ * Heapsort, in place.  Not qsort(): glibc's merge sort takes a buffer
+ * from the heap and writes as much of it as the order of the keys (PFNs)
+ * asks for, so the heap pages it leaves resident, and with them
+ * smaps_rollup, would differ between boots.
+ */
+static inline void e2e_sort(struct e2e_key *a, size_t n,
+			    int (*cmp)(const void *, const void *))
+{
+	struct e2e_key t;
+	size_t i;
+
+	for (i = n / 2; i-- > 0;)
+		e2e_sift(a, i, n, cmp);
+	for (i = n; i-- > 1;) {
+		t = a[0];
+		a[0] = a[i];
+		a[i] = t;
+		e2e_sift(a, 0, i, cmp);
+	}
+}
+
 /*
  * Number the distinct frames of the dump in the order they are first met
  * (by region, then address), so that two entries share a number exactly
@@ -610,7 +740,7 @@ static inline void e2e_number(const uint64_t *pm, uint32_t *idx, size_t n)
 			continue;
 		k[m++].pos = i;
 	}
-	qsort(k, m, sizeof(*k), e2e_key_cmp);
+	e2e_sort(k, m, e2e_key_cmp);
 	/* Sorted by key: every member of a group gets the index of its head. */
 	for (i = 0; i < m; i++)
 		k[i].grp = i && k[i].key == k[i - 1].key ? k[i - 1].grp : i;
@@ -618,7 +748,7 @@ static inline void e2e_number(const uint64_t *pm, uint32_t *idx, size_t n)
 	 * In position order, the first member met of a group is its first
 	 * use: it takes the next number, later members look it up.
 	 */
-	qsort(k, m, sizeof(*k), e2e_pos_cmp);
+	e2e_sort(k, m, e2e_pos_cmp);
 	num = mmap(NULL, (m ? m : 1) * sizeof(*num), PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (num == MAP_FAILED) {

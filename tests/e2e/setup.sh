@@ -16,27 +16,40 @@ echo "1 4 1 7" >/proc/sys/kernel/printk
 # workload touches, and so its smaps_rollup.
 echo 0 >/proc/sys/kernel/randomize_va_space
 
+# The page size in kB, and what a PMD maps in bytes (HPAGE_PMD_SIZE, or a
+# page's worth of 8-byte entries without THP): the workload sizes its
+# cases the same way (tests/e2e/e2e.h, e2e_geo).
+page_kb=$(sed -n 's/^KernelPageSize: *\([0-9]*\) kB$/\1/p' /proc/self/smaps | head -n 1)
+page_kb=${page_kb:-4}
+t=/sys/kernel/mm/transparent_hugepage
+pmd=$(cat $t/hpage_pmd_size 2>/dev/null || echo $((page_kb * 1024 * page_kb * 128)))
+
 mount -t tmpfs -o size=64m tmpfs /tmp
 mkdir -p /mnt/huge
-mount -t hugetlbfs -o pagesize=2M none /mnt/huge 2>/dev/null ||
+# PMD-size pages: the file part of the workload's hugetlb_pmd case.
+mount -t hugetlbfs -o pagesize="$pmd" none /mnt/huge 2>/dev/null ||
 	echo "E2E: note: no hugetlbfs mount"
 
-t=/sys/kernel/mm/transparent_hugepage
 if [ -d $t ]; then
 	echo madvise >$t/enabled
 	echo madvise >$t/defrag
 	echo 1 >$t/use_zero_page
 	echo advise >$t/shmem_enabled
-	[ -e $t/hugepages-64kB/enabled ] && echo madvise >$t/hugepages-64kB/enabled
+	# The mTHP size of the workload's mthp case: a folio of 16 pages
+	# (E2E_MTHP_PAGES), 64kB with 4K pages, 1024kB with 64K pages.
+	m=$t/hugepages-$((16 * page_kb))kB/enabled
+	[ -e "$m" ] && echo madvise >"$m"
 	# khugepaged would collapse the workload's PTE-mapped THPs at a time
 	# of its own choosing: push its next scan out of the test's lifetime.
 	echo 3600000 >$t/khugepaged/scan_sleep_millisecs
 	echo 3600000 >$t/khugepaged/alloc_sleep_millisecs
 fi
 
-# Swap on zram (built in): the swapped-out anon and shmem cases.
+# Swap on zram (built in): the swapped-out anon and shmem cases.  16384
+# pages (64M with 4K pages, 1G with 64K): what the cases swap is counted
+# in pages, and it compresses well.
 if [ -e /sys/block/zram0/disksize ]; then
-	echo 64M >/sys/block/zram0/disksize &&
+	echo $((16384 * page_kb))K >/sys/block/zram0/disksize &&
 		mkswap /dev/zram0 >/dev/null 2>&1 &&
 		swapon /dev/zram0 2>/dev/null ||
 		echo "E2E: note: zram swap setup failed"

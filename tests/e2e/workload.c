@@ -17,12 +17,9 @@
 
 #include <sys/syscall.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 
-#define SZ_64K		(64UL << 10)
-#define SZ_2M		(2UL << 20)
-#define SZ_32M		(32UL << 20)
-#define SZ_1G		(1UL << 30)
-#define MAP_HUGE(log2)	((log2) << 26)		/* MAP_HUGE_SHIFT */
+#define MAP_HUGE(log2)	((int)((unsigned int)(log2) << 26))	/* MAP_HUGE_SHIFT */
 
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT	21
@@ -66,7 +63,13 @@ struct hmm_dmirror_cmd {
 
 #define THP "/sys/kernel/mm/transparent_hugepage"
 
-static size_t ps;
+/*
+ * Sizes by role, from the running kernel (e2e_geo of e2e.h): ps a page,
+ * pmd what a PMD maps (HPAGE_PMD_SIZE: 2M with 4K pages, 32M with 16K,
+ * 512M with 64K), mthp a large folio of E2E_MTHP_PAGES pages.  A region of
+ * "N * ps" means N pages on every granule, one of "pmd" a PMD.
+ */
+static size_t ps, pmd, mthp;
 static const char *tmpdir = "/tmp";
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -106,14 +109,49 @@ static long hugetlb_free(unsigned long kb)
 {
 	char path[96];
 
+	if (!kb)
+		return -1;
 	snprintf(path, sizeof(path), "/sys/kernel/mm/hugepages/hugepages-%lukB/free_hugepages", kb);
 	return e2e_read_long(path);
 }
 
-static int hugetlb_usable(unsigned long kb, long need)
+/* The hugetlb size of ROLE (E2E_HUGE_*) in bytes, 0 if the kernel has none. */
+static size_t hugetlb_size(int role)
 {
+	return (size_t)e2e_geo.huge_kb[role] << 10;
+}
+
+/*
+ * Whether NEED pages of the ROLE hugetlb size are free; if not, skip with
+ * what is missing: the size itself (the kernel has none of that role),
+ * the memory (a page larger than the machine), or the pool.
+ */
+static int hugetlb_usable(int role, long need)
+{
+	static const char *const name[E2E_NHUGE] = {
+		[E2E_HUGE_CONTPTE] = "contiguous-PTE", [E2E_HUGE_PMD] = "PMD-size",
+		[E2E_HUGE_CONTPMD] = "contiguous-PMD", [E2E_HUGE_PUD] = "PUD-size",
+	};
+	unsigned long kb = e2e_geo.huge_kb[role];
+	const char *what = name[role];
 	long n = hugetlb_free(kb);
 
+	if (!kb && (role == E2E_HUGE_CONTPTE || role == E2E_HUGE_CONTPMD)) {
+		e2e_skip("the kernel has no %s hugetlb size, none between %s (hugetlb sizes: %s)",
+			 what, role == E2E_HUGE_CONTPTE ? "the page and the PMD size" :
+			 "the PMD and the PUD size", e2e_geo.hsize_list);
+		return 0;
+	}
+	if (!kb) {
+		e2e_skip("the kernel has no %s (%lukB) hugetlb size (hugetlb sizes: %s)", what,
+			 role == E2E_HUGE_PMD ? e2e_geo.pmd_kb : e2e_geo.pud_kb, e2e_geo.hsize_list);
+		return 0;
+	}
+	if (n < need && (double)kb * 1024 * need > (double)sysconf(_SC_PHYS_PAGES) * ps) {
+		e2e_skip("%ld %s hugetlb page(s) of %lukB need more memory than the machine has",
+			 need, what, kb);
+		return 0;
+	}
 	if (n < 0) {
 		e2e_skip("no %lukB hugetlb pool (hugepagesz= on the command line)", kb);
 		return 0;
@@ -383,7 +421,8 @@ static pid_t cpu_hog(int cpu)
 		spin++;
 }
 
-#define PSWAP_SIZE	(16UL << 20)
+#define PSWAP_PAGES	4096
+#define PSWAP_STRIPE	512
 #define PSWAP_READS	400
 #define PSWAP_MS	5000
 
@@ -398,22 +437,24 @@ static pid_t cpu_hog(int cpu)
  * at a time, where it never reschedules; a walker that calls it once for
  * a run of empty PTEs must do so without the lock.
  *
- * So the file (16M, compressible: well within the 64M of zram) is filled
- * through a shared mapping and paged out from there, and the private
- * mapping gets two read faults and two write faults (CoW) in each PTE
- * table, leaving runs of some 127 empty PTEs over swapped pages.  Its
- * smaps is then read over and over (up to PSWAP_READS times, for at most
- * PSWAP_MS) while a busy child shares the CPU, so that need_resched() gets
- * set while the reader is in such a run:
+ * So the file (PSWAP_PAGES pages, compressible: a quarter of the pages
+ * of zram) is filled through a shared mapping and paged out from there,
+ * and the private mapping gets two read faults and two write faults (CoW)
+ * in each stripe of PSWAP_STRIPE pages (a PTE table with 4K pages, part of
+ * one with 16K and 64K), leaving runs of some 127 empty PTEs over swapped
+ * pages.  Its smaps is then read over and over (up to PSWAP_READS times,
+ * for at most PSWAP_MS) while a busy child shares the CPU, so that
+ * need_resched() gets set while the reader is in such a run:
  * a converted walker that holds the lock there splats in the run's
  * dmesg ("BUG: sleeping function called from invalid context").  The
  * child is gone before the dump, which compares the counts themselves.
  */
 static void case_shmem_private_swap(void)
 {
+	const size_t len = PSWAP_PAGES * ps, tbl = PSWAP_STRIPE;
 	struct timespec t0, t;
-	size_t i, tbl = SZ_2M / ps;
 	char *s, *p;
+	size_t i;
 	int fd, n;
 	pid_t hog;
 
@@ -421,25 +462,25 @@ static void case_shmem_private_swap(void)
 		e2e_skip("no swap device (zram swapon failed)");
 		return;
 	}
-	fd = memfd("e2e_shmem_private_swap", PSWAP_SIZE);
+	fd = memfd("e2e_shmem_private_swap", len);
 	if (fd < 0)
 		return;
-	s = mmap(NULL, PSWAP_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	s = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (s == MAP_FAILED) {
 		e2e_error("mmap the shared view");
 		return;
 	}
-	e2e_fill(s, PSWAP_SIZE, 23);
-	pageout(s, PSWAP_SIZE);
-	munmap(s, PSWAP_SIZE);
-	/* 2M-aligned: each PTE table maps 2M of the file. */
-	p = e2e_map("shmem_private_swap", PSWAP_SIZE, SZ_2M, PROT_READ | PROT_WRITE,
+	e2e_fill(s, len, 23);
+	pageout(s, len);
+	munmap(s, len);
+	/* PMD-aligned: the stripes lie in PTE tables as they do with 4K pages. */
+	p = e2e_map("shmem_private_swap", len, pmd, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE, fd, 0);
 	if (!p) {
 		e2e_error("mmap shmem_private_swap");
 		return;
 	}
-	for (i = 0; i < PSWAP_SIZE / ps; i += tbl) {
+	for (i = 0; i < PSWAP_PAGES; i += tbl) {
 		e2e_touch_read(p + i * ps, ps);
 		e2e_touch_read(p + (i + tbl / 2) * ps, ps);
 		p[(i + tbl / 4) * ps] = 1;
@@ -473,25 +514,35 @@ static void case_shmem_private_swap(void)
 /* shmem THP: shmem_enabled=advise and MADV_HUGEPAGE give a PMD mapping. */
 static void case_shmem_thp(void)
 {
+	char path[96], *p;
 	int fd;
-	char *p;
 
 	if (!knob_is(THP "/shmem_enabled", "always", "advise")) {
 		e2e_skip("shmem THP disabled (" THP "/shmem_enabled)");
 		return;
 	}
-	fd = memfd("e2e_shmem_thp", 2 * SZ_2M);
+	/*
+	 * The page cache caps folios at MAX_PAGECACHE_ORDER, below the PMD
+	 * order with 64K pages (512M): no shmem_enabled knob of that size.
+	 */
+	snprintf(path, sizeof(path), THP "/hugepages-%lukB/shmem_enabled", e2e_geo.pmd_kb);
+	if (access(path, F_OK)) {
+		e2e_skip("the kernel has no PMD-size (%lukB) shmem THP: page cache folios stop "
+			 "below the PMD order (no %s)", e2e_geo.pmd_kb, path);
+		return;
+	}
+	fd = memfd("e2e_shmem_thp", 2 * pmd);
 	if (fd < 0)
 		return;
-	p = e2e_map("shmem_thp", 2 * SZ_2M, SZ_2M, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	p = e2e_map("shmem_thp", 2 * pmd, pmd, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (!p) {
 		e2e_error("mmap shmem_thp");
 		return;
 	}
-	if (madvise(p, 2 * SZ_2M, MADV_HUGEPAGE))
+	if (madvise(p, 2 * pmd, MADV_HUGEPAGE))
 		e2e_error("MADV_HUGEPAGE");
 	p[0] = 1;
-	p[SZ_2M + 5 * ps] = 1;
+	p[pmd + 5 * ps] = 1;
 	e2e_dump(NULL);
 }
 
@@ -499,7 +550,7 @@ static void case_shmem_thp(void)
 
 static char *thp_region(const char *label, size_t len)
 {
-	char *p = e2e_anon(label, len, SZ_2M);
+	char *p = e2e_anon(label, len, pmd);
 
 	if (p && madvise(p, len, MADV_HUGEPAGE)) {
 		e2e_error("MADV_HUGEPAGE");
@@ -514,10 +565,10 @@ static void case_thp_pmd(void)
 
 	if (!thp_usable())
 		return;
-	p = thp_region("thp_pmd", 2 * SZ_2M);
+	p = thp_region("thp_pmd", 2 * pmd);
 	if (!p)
 		return;
-	/* One write faults the whole first 2M in as one PMD-mapped THP. */
+	/* One write faults the whole first PMD in as one PMD-mapped THP. */
 	p[0] = 1;
 	p[3 * ps] = 2;
 	e2e_dump(NULL);
@@ -534,7 +585,7 @@ static void case_thp_zero(void)
 		e2e_skip("huge zero page disabled (" THP "/use_zero_page)");
 		return;
 	}
-	p = thp_region("thp_zero", 2 * SZ_2M);
+	p = thp_region("thp_zero", 2 * pmd);
 	if (!p)
 		return;
 	e2e_touch_read(p, ps);
@@ -542,27 +593,36 @@ static void case_thp_zero(void)
 }
 
 /*
- * mTHP: with hugepages-64kB enabled for MADV_HUGEPAGE regions, a fault in
- * a region too small for a PMD maps a 64K folio with 16 PTEs.
+ * mTHP: with the mTHP size of E2E_MTHP_PAGES pages (64K with 4K pages, 1M
+ * with 64K) enabled for MADV_HUGEPAGE regions (setup.sh), a fault in a
+ * region too small for a PMD maps such a folio with 16 PTEs.
  */
-static void case_mthp_64k(void)
+static void case_mthp(void)
 {
+	char path[96];
 	char *p;
 
 	if (!thp_usable())
 		return;
-	if (!knob_is(THP "/hugepages-64kB/enabled", "always", "madvise")) {
-		e2e_skip("64kB mTHP not enabled (" THP "/hugepages-64kB/enabled)");
+	snprintf(path, sizeof(path), THP "/hugepages-%lukB", e2e_geo.mthp_kb);
+	if (access(path, F_OK)) {
+		e2e_skip("the kernel has no %lukB (%d-page) mTHP size (no %s)", e2e_geo.mthp_kb,
+			 E2E_MTHP_PAGES, path);
 		return;
 	}
-	p = e2e_anon("mthp_64k", 8 * SZ_64K, SZ_64K);
+	snprintf(path, sizeof(path), THP "/hugepages-%lukB/enabled", e2e_geo.mthp_kb);
+	if (!knob_is(path, "always", "madvise")) {
+		e2e_skip("%lukB mTHP not enabled (%s)", e2e_geo.mthp_kb, path);
+		return;
+	}
+	p = e2e_anon("mthp", 8 * mthp, mthp);
 	if (!p)
 		return;
-	if (madvise(p, 8 * SZ_64K, MADV_HUGEPAGE))
+	if (madvise(p, 8 * mthp, MADV_HUGEPAGE))
 		e2e_error("MADV_HUGEPAGE");
 	p[0] = 1;
-	p[2 * SZ_64K + 3 * ps] = 1;
-	e2e_touch_read(p + 4 * SZ_64K, ps);
+	p[2 * mthp + 3 * ps] = 1;
+	e2e_touch_read(p + 4 * mthp, ps);
 	e2e_dump(NULL);
 }
 
@@ -576,30 +636,30 @@ static void case_thp_pte_mapped(void)
 
 	if (!thp_usable())
 		return;
-	p = thp_region("thp_pte_mapped", 2 * SZ_2M);
+	p = thp_region("thp_pte_mapped", 2 * pmd);
 	if (!p)
 		return;
 	p[0] = 1;
-	if (mprotect(p + SZ_2M / 2, SZ_64K, PROT_READ))
+	if (mprotect(p + pmd / 2, 16 * ps, PROT_READ))
 		e2e_error("mprotect");
-	if (munmap(p + SZ_2M - SZ_64K, SZ_64K))
+	if (munmap(p + pmd - 16 * ps, 16 * ps))
 		e2e_error("munmap");
 	e2e_dump(NULL);
 }
 
-/* mremap of a PMD THP to an address that is not 2M aligned. */
+/* mremap of a PMD THP to an address that is not PMD aligned. */
 static void case_thp_mremap(void)
 {
 	char *p, *dst, *q;
 
 	if (!thp_usable())
 		return;
-	p = thp_region("thp_mremap", SZ_2M);
+	p = thp_region("thp_mremap", pmd);
 	if (!p)
 		return;
 	p[0] = 1;
-	/* A 2M-aligned reservation; the THP lands one page past its start. */
-	dst = e2e_map("thp_mremap_dst", 2 * SZ_2M, SZ_2M, PROT_NONE,
+	/* A PMD-aligned reservation; the THP lands one page past its start. */
+	dst = e2e_map("thp_mremap_dst", 2 * pmd, pmd, PROT_NONE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (!dst) {
 		e2e_error("reserve");
@@ -610,12 +670,12 @@ static void case_thp_mremap(void)
 	 * reservation: the THP is registered again where it lands.
 	 */
 	e2e_cur.nreg -= 2;
-	q = mremap(p, SZ_2M, SZ_2M, MREMAP_MAYMOVE | MREMAP_FIXED, dst + ps);
+	q = mremap(p, pmd, pmd, MREMAP_MAYMOVE | MREMAP_FIXED, dst + ps);
 	if (q == MAP_FAILED) {
 		e2e_error("mremap");
 		return;
 	}
-	e2e_region("thp_mremap", q, SZ_2M);
+	e2e_region("thp_mremap", q, pmd);
 	e2e_dump(NULL);
 }
 
@@ -638,7 +698,7 @@ static void case_fork_cow(void)
 		return;
 	e2e_fill(p, 16 * ps, 13);
 	if (thp) {
-		h = thp_region("cow_thp", SZ_2M);
+		h = thp_region("cow_thp", pmd);
 		if (!h)
 			return;
 		h[0] = 1;
@@ -666,24 +726,30 @@ static void case_fork_cow(void)
 		e2e_error("child never blocked");
 	e2e_region_pid("cow_child", p, 16 * ps, pid);
 	if (h)
-		e2e_region_pid("cow_thp_child", h, SZ_2M, pid);
+		e2e_region_pid("cow_thp_child", h, pmd, pid);
 	e2e_dump("after_fork");
 	e2e_fill(p, 4 * ps, 14);
 	if (h)
-		h[SZ_2M / 2] = 2;
+		h[pmd / 2] = 2;
 	e2e_dump("after_cow");
 }
 
 /* ---- hugetlb --------------------------------------------------------------- */
 
-static void hugetlb_case(const char *label, unsigned long size, int npages, int touch)
+/*
+ * NPAGES hugetlb pages of ROLE's size, the first TOUCH of them faulted in.
+ * MAP_NORESERVE: the pages never touched need not be in the pool, so a
+ * pool of a large size (512M on 64K pages) holds what the case needs.
+ */
+static void hugetlb_case(const char *label, int role, int npages, int touch)
 {
+	size_t size = hugetlb_size(role);
 	char *p;
 	int i;
 
-	if (!hugetlb_usable(size >> 10, npages))
+	if (!hugetlb_usable(role, touch))
 		return;
-	p = hugetlb_map(label, size, npages, MAP_PRIVATE);
+	p = hugetlb_map(label, size, npages, MAP_PRIVATE | MAP_NORESERVE);
 	if (!p)
 		return;
 	for (i = 0; i < touch; i++)
@@ -691,47 +757,60 @@ static void hugetlb_case(const char *label, unsigned long size, int npages, int 
 	e2e_dump(NULL);
 }
 
-/* A private anonymous and a shared hugetlbfs file mapping of 2M pages. */
-static void case_hugetlb_2m(void)
+/*
+ * A private anonymous and a shared hugetlbfs file mapping of PMD-size
+ * hugetlb pages (2M with 4K pages, 512M with 64K), two pages each, one of
+ * each faulted in (MAP_NORESERVE, as in hugetlb_case()).
+ */
+static void case_hugetlb_pmd(void)
 {
+	size_t size = hugetlb_size(E2E_HUGE_PMD);
+	struct statfs sfs;
 	char *p, *f;
 	int fd;
 
-	if (!hugetlb_usable(2048, 4))
+	if (!hugetlb_usable(E2E_HUGE_PMD, 2))
 		return;
-	p = hugetlb_map("hugetlb_2m", SZ_2M, 2, MAP_PRIVATE);
+	p = hugetlb_map("hugetlb_pmd", size, 2, MAP_PRIVATE | MAP_NORESERVE);
 	if (!p)
 		return;
 	p[5 * ps] = 1;
 	fd = e2e_track_fd(open("/mnt/huge/e2e_hugetlb", O_RDWR | O_CREAT | O_TRUNC, 0600));
-	if (fd < 0) {
-		printf("  no hugetlbfs file: /mnt/huge is not a hugetlbfs mount\n");
-	} else {
+	if (fd >= 0)
 		unlink("/mnt/huge/e2e_hugetlb");
-		f = e2e_map("hugetlb_file", 2 * SZ_2M, SZ_2M, PROT_READ | PROT_WRITE,
-			    MAP_SHARED, fd, 0);
+	if (fd < 0 || fstatfs(fd, &sfs) || (size_t)sfs.f_bsize != size) {
+		printf("  no hugetlbfs file: /mnt/huge is not a hugetlbfs mount of %zukB pages\n",
+		       size >> 10);
+	} else {
+		f = e2e_map("hugetlb_file", 2 * size, size, PROT_READ | PROT_WRITE,
+			    MAP_SHARED | MAP_NORESERVE, fd, 0);
 		if (!f)
 			e2e_error("mmap hugetlbfs file");
 		else
-			f[SZ_2M] = 1;
+			f[size] = 1;
 	}
 	e2e_dump(NULL);
 }
 
-static void case_hugetlb_1g(void)
+/* PUD-size hugetlb: 1G with 4K pages; arm64 has none with 16K and 64K. */
+static void case_hugetlb_pud(void)
 {
-	hugetlb_case("hugetlb_1g", SZ_1G, 1, 1);
+	hugetlb_case("hugetlb_pud", E2E_HUGE_PUD, 1, 1);
 }
 
-/* arm64 with 4K pages: 64K hugetlb is contiguous PTEs, 32M contiguous PMDs. */
-static void case_hugetlb_64k_cont(void)
+/*
+ * arm64's contiguous hugetlb sizes: contiguous PTEs (64K with 4K pages, 2M
+ * with 16K and 64K) and contiguous PMDs (32M with 4K pages, 1G with 16K,
+ * 16G with 64K).
+ */
+static void case_hugetlb_contpte(void)
 {
-	hugetlb_case("hugetlb_64k", SZ_64K, 4, 2);
+	hugetlb_case("hugetlb_contpte", E2E_HUGE_CONTPTE, 4, 2);
 }
 
-static void case_hugetlb_32m_cont(void)
+static void case_hugetlb_contpmd(void)
 {
-	hugetlb_case("hugetlb_32m", SZ_32M, 2, 1);
+	hugetlb_case("hugetlb_contpmd", E2E_HUGE_CONTPMD, 2, 1);
 }
 
 /* ---- hwpoison ---------------------------------------------------------- */
@@ -828,7 +907,8 @@ static int uffd_wp(int fd, void *p, size_t len, size_t wp_len)
  */
 static void case_uffd_wp(void)
 {
-	int fd, mfd, hugetlb = hugetlb_free(2048) >= 2;
+	int fd, mfd, hugetlb = hugetlb_free(e2e_geo.huge_kb[E2E_HUGE_PMD]) >= 2;
+	size_t hsz = hugetlb_size(E2E_HUGE_PMD);
 	char *a, *s, *h;
 
 	fd = uffd_open(UFFD_FEATURE_WP_HUGETLBFS_SHMEM | UFFD_FEATURE_WP_UNPOPULATED);
@@ -848,14 +928,15 @@ static void case_uffd_wp(void)
 	if (uffd_wp(fd, a, 16 * ps, 12 * ps) || uffd_wp(fd, s, 16 * ps, 12 * ps))
 		return;
 	if (hugetlb) {
-		h = hugetlb_map("uffd_hugetlb", SZ_2M, 2, MAP_PRIVATE);
+		h = hugetlb_map("uffd_hugetlb", hsz, 2, MAP_PRIVATE);
 		if (!h)
 			return;
 		h[0] = 1;
-		if (uffd_wp(fd, h, 2 * SZ_2M, 2 * SZ_2M))
+		if (uffd_wp(fd, h, 2 * hsz, 2 * hsz))
 			return;
 	} else {
-		printf("  no hugetlb part: fewer than 2 free 2048kB hugetlb pages\n");
+		printf("  no hugetlb part: fewer than 2 free PMD-size (%lukB) hugetlb pages\n",
+		       e2e_geo.pmd_kb);
 	}
 	e2e_dump(NULL);
 }
@@ -867,7 +948,8 @@ static void case_uffd_wp(void)
  */
 static void case_pagemap_scan_wp(void)
 {
-	int fd, mfd, pm, i, hugetlb = hugetlb_free(2048) >= 2;
+	int fd, mfd, pm, i, hugetlb = hugetlb_free(e2e_geo.huge_kb[E2E_HUGE_PMD]) >= 2;
+	size_t hsz = hugetlb_size(E2E_HUGE_PMD);
 	char *a, *s, *h = NULL;
 	const uint64_t f = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
 
@@ -889,14 +971,15 @@ static void case_pagemap_scan_wp(void)
 	if (uffd_wp(fd, a, 32 * ps, 0) || uffd_wp(fd, s, 16 * ps, 0))
 		return;
 	if (hugetlb) {
-		h = hugetlb_map("wp_hugetlb", SZ_2M, 2, MAP_PRIVATE);
+		h = hugetlb_map("wp_hugetlb", hsz, 2, MAP_PRIVATE);
 		if (!h)
 			return;
 		h[0] = 1;
-		if (uffd_wp(fd, h, 2 * SZ_2M, 0))
+		if (uffd_wp(fd, h, 2 * hsz, 0))
 			return;
 	} else {
-		printf("  no hugetlb part: fewer than 2 free 2048kB hugetlb pages\n");
+		printf("  no hugetlb part: fewer than 2 free PMD-size (%lukB) hugetlb pages\n",
+		       e2e_geo.pmd_kb);
 	}
 	pm = e2e_track_fd(open("/proc/self/pagemap", O_RDONLY));
 	if (pm < 0) {
@@ -913,7 +996,7 @@ static void case_pagemap_scan_wp(void)
 	s[2 * ps] = 1;
 	s[9 * ps] = 1;
 	if (h)
-		h[SZ_2M + 1] = 1;
+		h[hsz + 1] = 1;
 	/* Round 2 reports just the pages written above; round 3 nothing. */
 	for (i = 0; i < e2e_cur.nreg; i++)
 		e2e_scan_print("round2", pm, &e2e_cur.reg[i], f, PAGE_IS_WRITTEN, 0, 0,
@@ -939,11 +1022,11 @@ static void case_soft_dirty(void)
 		return;
 	e2e_fill(p, 16 * ps, 20);
 	if (knob_is(THP "/enabled", "always", "madvise")) {
-		h = thp_region("sd_thp", 2 * SZ_2M);
+		h = thp_region("sd_thp", 2 * pmd);
 		if (!h)
 			return;
 		h[0] = 1;
-		h[SZ_2M] = 1;
+		h[pmd] = 1;
 	}
 	/* 4: clear the soft-dirty bits of the whole process. */
 	if (e2e_write_file("/proc/self/clear_refs", "4")) {
@@ -953,7 +1036,7 @@ static void case_soft_dirty(void)
 	p[2 * ps] = 3;
 	p[3 * ps] = 3;
 	if (h)
-		h[SZ_2M + 7 * ps] = 3;
+		h[pmd + 7 * ps] = 3;
 	e2e_dump(NULL);
 }
 
@@ -1297,14 +1380,14 @@ static const struct {
 	{ "shmem_thp",			case_shmem_thp,			ALL },
 	{ "thp_pmd",			case_thp_pmd,			ALL },
 	{ "thp_zero",			case_thp_zero,			ALL },
-	{ "mthp_64k",			case_mthp_64k,			ALL },
+	{ "mthp",			case_mthp,			ALL },
 	{ "thp_pte_mapped",		case_thp_pte_mapped,		ALL },
 	{ "thp_mremap",			case_thp_mremap,		ALL },
 	{ "fork_cow",			case_fork_cow,			ALL },
-	{ "hugetlb_2m",			case_hugetlb_2m,		ALL },
-	{ "hugetlb_1g",			case_hugetlb_1g,		ALL },
-	{ "hugetlb_64k_cont",		case_hugetlb_64k_cont,		ARM64 },
-	{ "hugetlb_32m_cont",		case_hugetlb_32m_cont,		ARM64 },
+	{ "hugetlb_pmd",		case_hugetlb_pmd,		ALL },
+	{ "hugetlb_pud",		case_hugetlb_pud,		ALL },
+	{ "hugetlb_contpte",		case_hugetlb_contpte,		ARM64 },
+	{ "hugetlb_contpmd",		case_hugetlb_contpmd,		ARM64 },
 	{ "uffd_wp",			case_uffd_wp,			ALL },
 	{ "pagemap_scan_wp",		case_pagemap_scan_wp,		ALL },
 	{ "soft_dirty",			case_soft_dirty,		X86 },
@@ -1342,11 +1425,14 @@ int main(int argc, char **argv)
 
 	e2e_init();
 	ps = e2e_psize;
+	pmd = (size_t)e2e_geo.pmd_kb << 10;
+	mthp = (size_t)e2e_geo.mthp_kb << 10;
 	if (getenv("E2E_TMPDIR"))
 		tmpdir = getenv("E2E_TMPDIR");
 	printf("E2E workload arch=%s pagesize=%zu user_va_above_47bit=%s\n",
 	       THIS_ARCH == X86 ? "x86_64" : THIS_ARCH == ARM64 ? "arm64" : "other", ps,
 	       high_va() ? "yes" : "no");
+	e2e_geo_print();
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (cases[i].arch && cases[i].arch != THIS_ARCH)
 			continue;
