@@ -198,7 +198,8 @@ start=$SECONDS
 # $ARCHES, by default the geometries make check runs KUnit on only.
 if [ "$mode" = geometries ]; then
 	ARCHES=${GEOMETRIES:-arm64-64k}
-	if step lint series-apply apply "$TOP/scripts/apply.sh"; then
+	if step lint series-generate patches "$TOP/scripts/patches.sh" &&
+	   step lint series-apply apply "$TOP/scripts/apply.sh"; then
 		for arch in $ARCHES; do
 			say "tiers for $arch"
 			if tier_kernel "$arch"; then
