@@ -27,7 +27,7 @@
 #define SZ_1G		(1UL << 30)
 /* 4K pages: the devices exist only on x86_64 */
 #define PMD_PAGES	(SZ_2M / 4096)
-#define PMD_MAP		(8 * SZ_2M)	/* four PMD leaves */
+#define PMD_MAP		(4 * SZ_2M)	/* four PMD leaves */
 #define FSDAX_MAP	(1UL << 20)
 #ifndef STATX_ATTR_DAX
 #define STATX_ATTR_DAX	0x00200000
@@ -168,6 +168,21 @@ static void unaligned_munmap_fact(const char *label, char *p)
 	e2e_fact(key, "%s", ret ? (errno == EINVAL ? "EINVAL" : "other") : "done");
 }
 
+/*
+ * Map the hole a munmap left PROT_NONE and never touched: the dump's own
+ * scratch mappings would otherwise land there, inside the region.  Shared
+ * anonymous, so it merges neither with a guard nor with the DAX VMAs.
+ */
+static int seal_hole(char *p, size_t len)
+{
+	if (mmap(p, len, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE,
+		 -1, 0) == MAP_FAILED) {
+		e2e_error("seal the hole the munmap left");
+		return 0;
+	}
+	return 1;
+}
+
 /* ---- device-dax, 2M ----------------------------------------------------- */
 
 static char *dax_pmd_setup(void)
@@ -225,6 +240,8 @@ static void case_dax_pmd_munmap(void)
 		e2e_error("munmap the third 2M");
 		return;
 	}
+	if (!seal_hole(p + 2 * SZ_2M, SZ_2M))
+		return;
 	pmd_leaf_fact("split/dax_pmd.pmd_leaves", p, PMD_MAP);
 	e2e_dump("split");
 }
@@ -294,6 +311,8 @@ static void case_dax_pud_munmap(void)
 		e2e_error("munmap the first 1G");
 		return;
 	}
+	if (!seal_hole(p, SZ_1G))
+		return;
 	if (touch(p + SZ_1G, SZ_1G, SZ_1G))
 		e2e_fact("split/dax_pud.pud_faults", "1");
 	e2e_dump("split");
@@ -373,6 +392,8 @@ static void case_fsdax_munmap(void)
 		e2e_error("munmap pages 64-127");
 		return;
 	}
+	if (!seal_hole(p + 64 * e2e_psize, 64 * e2e_psize))
+		return;
 	e2e_dump("split");
 }
 
