@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # e2e.sh [RESULTS]: the /proc end-to-end tier.  For each arch of $ARCHES
-# (default: x86_64 arm64): build tests/e2e/workload.c (and, with
+# (default: x86_64 arm64): build tests/e2e/workload.c, tests/e2e/dax.c (and, with
 # WORKLOADS=DIR, every DIR/*.c as one program each) statically, pack them
 # with tests/e2e/setup.sh into an initramfs, boot the stock and the
 # patched kernel on it, and compare what the two print case by case
@@ -63,6 +63,11 @@ build() {
 	run_logged "$E2E/$arch/build.log" "build of the $arch workload" \
 		"$UCC" -static -O2 -Wall -Wextra -I "$TOP/tests/e2e" \
 		-o "$dir/e2e/workload" "$TOP/tests/e2e/workload.c" || ok=1
+	# The DAX cases, a program of their own run after the workload
+	# (setup.sh runs every e2e/extra/ program): one result per case.
+	run_logged "$E2E/$arch/build-dax.log" "build of the $arch DAX cases" \
+		"$UCC" -static -O2 -Wall -Wextra -I "$TOP/tests/e2e" \
+		-o "$dir/e2e/extra/dax" "$TOP/tests/e2e/dax.c" || ok=1
 	[ -n "$WORKLOADS" ] || return $ok
 	for c in "$WORKLOADS"/*.c; do
 		[ -e "$c" ] || continue

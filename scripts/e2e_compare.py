@@ -8,7 +8,8 @@ Each console log holds the workload's output between "E2E: BEGIN workload"
 and "E2E: END workload rc=N" (cases between "CASE name" and "END name"),
 each extra program's between "E2E: BEGIN prog P" and "E2E: END prog P rc=N",
 and the kernel log of the run between "E2E: BEGIN dmesg" and "E2E: END
-dmesg".  Prints one result line per case, "TIER<TAB>test<TAB>pass|fail|skip",
+dmesg".  Cases a program prints ("CASE name" ... "END name") are results
+of their own, like the workload's.  Prints one result line per case, "TIER<TAB>test<TAB>pass|fail|skip",
 on stdout; diffs and reasons go to stderr and OUTDIR/report.txt, and the
 per-case texts of both boots to OUTDIR/LABEL/.
 
@@ -31,6 +32,10 @@ SPLAT = re.compile(r'WARNING:|BUG:|Oops|Call Trace|circular locking|'
                    r'possible recursive locking|inconsistent lock state|'
                    r'UBSAN|KASAN|general protection|Kernel panic|bad page|'
                    r'Bad page', re.I)
+# Messages that match SPLAT but are no kernel trouble: ext2's fixed notice
+# for every -o dax mount (the fsdax cases' file system, tests/e2e/setup.sh).
+BENIGN = re.compile(r'EXT2-fs \(pmem\w*\): DAX enabled\. '
+                    r'Warning: EXPERIMENTAL, use at your own risk$')
 # A console line of the kernel ("[    1.234] ..."), should one slip through.
 KLINE = re.compile(r'^\[\s*\d+\.\d+\]')
 
@@ -66,9 +71,11 @@ def parse(path):
         kind, name = sect
         if kind == 'dmesg':
             out['dmesg'].append(line)
-        elif kind == 'prog':
-            out['progs'][name].append(line)
-        elif kind == 'workload':
+        elif kind in ('prog', 'workload'):
+            if kind == 'prog':
+                out['progs'][name].append(line)
+            # A program that uses e2e.h's cases (tests/e2e/dax.c) gets
+            # one result line per case, as the workload's do.
             m = re.match(r'^CASE (\S+)$', line)
             if m:
                 cur = m.group(1)
@@ -80,7 +87,7 @@ def parse(path):
                     cur = None
                 else:
                     out['cases'][cur].append(line)
-            else:
+            elif kind == 'workload':
                 out['header'].append(line)
     return out
 
@@ -345,7 +352,7 @@ def main():
             res(t, 'pass')
 
     for lab, o in ((la, a), (lb, b)):
-        splat = [l for l in o['dmesg'] if SPLAT.search(l)]
+        splat = [l for l in o['dmesg'] if SPLAT.search(l) and not BENIGN.search(l)]
         if not o['found']:
             continue
         if splat:

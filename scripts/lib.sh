@@ -71,7 +71,19 @@ arch_setup() {
 		KARCH=x86_64; CROSS=; KIMAGE=arch/x86/boot/bzImage
 		QEMU=qemu-system-x86_64; QEMU_MACHINE=(-machine q35 -cpu max)
 		CONSOLE=ttyS0; UCC=gcc
-		HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1" ;;
+		HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1"
+		# Emulated persistent memory for the DAX cases: legacy pmem
+		# regions carved out of RAM (E820 type 12), simpler than an
+		# NVDIMM with ACPI NFIT and needing no label area.  q35 puts
+		# RAM above 2G at 4G: 3G at 4G for a 1G-aligned device-dax of
+		# two 1G pages (its data offset rounds up to 1G), 64M at 7G for
+		# a 2M-aligned one and 64M after it for fsdax.  Every boot gets
+		# them, so stock and patched see the same.  8G keeps ~5G of RAM
+		# with a free 1G-aligned 1G at 8G for the 1G hugetlb page (the
+		# top of RAM holds early page tables, and below 2G the BIOS
+		# reserves a little), and the guest touches little of the rest.
+		QEMU_MEM=8G
+		HUGE_ARGS+=" memmap=3G!4G memmap=64M!7G memmap=64M!0x1c4000000" ;;
 	arm64)
 		KARCH=arm64; CROSS=aarch64-linux-gnu-; KIMAGE=arch/arm64/boot/Image
 		QEMU=qemu-system-aarch64; QEMU_MACHINE=(-machine virt -cpu max)

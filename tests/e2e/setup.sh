@@ -56,6 +56,54 @@ if [ -e /sys/block/zram0/disksize ]; then
 fi
 
 echo "e2e: workload start" >/dev/kmsg
+
+# The DAX cases (/tests/e2e/extra/dax) map emulated persistent memory: the
+# legacy pmem regions of the x86_64 boots' memmap=SIZE!START (scripts/lib.sh)
+# come up as raw pmem namespaces.  Turn them into what the cases map, the
+# way "ndctl create-namespace -f -e NS -m devdax|fsdax -a ALIGN" does,
+# through sysfs (no ndctl here): release the namespace from nd_pmem, set up
+# the region's seed dax or pfn device (uuid, alignment, struct pages kept
+# on the device) and let its driver claim the namespace.  After the
+# "workload start" mark, so that a warning of these drivers fails the
+# run's dmesg test.  Where there are no such regions (arm64), the cases
+# skip.
+nd=/sys/bus/nd/devices
+# claim REGION SEED_ATTR ALIGN DRIVER: prints the seed device's name.
+claim() {
+	ns=$(cd "$1" && ls -d namespace*.0 2>/dev/null | head -n1)
+	[ -n "$ns" ] || return 1
+	dev=$(cat "$1/$2")
+	[ -e "/sys/bus/nd/drivers/nd_pmem/$ns" ] &&
+		echo "$ns" >/sys/bus/nd/drivers/nd_pmem/unbind
+	cat /proc/sys/kernel/random/uuid >"$nd/$dev/uuid" &&
+		echo "$3" >"$nd/$dev/align" &&
+		echo pmem >"$nd/$dev/mode" &&
+		echo "$ns" >"$nd/$dev/namespace" &&
+		echo "$dev" >"/sys/bus/nd/drivers/$4/bind" &&
+		echo "$dev"
+}
+# devdax REGION ALIGN NAME: /dev/NAME is the region's device-dax instance.
+devdax() {
+	d=$(claim "$1" dax_seed "$2" dax_pmem) &&
+		x=$(cd "$nd/$d" && ls -d dax*.* 2>/dev/null | head -n1) &&
+		[ -n "$x" ] && ln -s "/dev/$x" "/dev/$3" ||
+		echo "E2E: note: no $3 device-dax on ${1##*/}"
+}
+if [ -d $nd ]; then
+	for r in $nd/region*; do
+		[ -e "$r/resource" ] || continue
+		case $(cat "$r/resource") in
+		0x100000000) devdax "$r" 1073741824 e2e_dax_pud ;;
+		0x1c0000000) devdax "$r" 2097152 e2e_dax_pmd ;;
+		0x1c4000000)
+			p=$(claim "$r" pfn_seed 2097152 nd_pmem) &&
+				b=$(ls "$nd/$p/block" 2>/dev/null | head -n1) &&
+				[ -n "$b" ] && mke2fs -b 4096 "/dev/$b" >/dev/null 2>&1 &&
+				mkdir -p /mnt/dax && mount -t ext2 -o dax "/dev/$b" /mnt/dax ||
+				echo "E2E: note: no fsdax ext2 on ${r##*/}" ;;
+		esac
+	done
+fi
 echo "E2E: BEGIN workload"
 /tests/e2e/workload
 echo "E2E: END workload rc=$?"

@@ -813,6 +813,116 @@ static void ptw_test_protnone_pud(struct kunit *test)
 }
 
 /*
+ * The devmap leaves of a DAX mapping (device-dax at 2M or 1G, fsdax):
+ * pfns of ZONE_DEVICE memory, mapped whole by one PMD or PUD entry, whose
+ * pages are no folio the /proc walkers may account.  No DAX device exists
+ * when KUnit runs, so the leaf is written into an empty slot of the test's
+ * own mm (its pfn is never read) and cleared again before the mm goes.
+ * The walk must report it as one PFN step of its level: with the steps
+ * tiling the range (ptwt_walk_at()), a step that starts at the leaf and
+ * has its size covers it exactly once.  A walk that wants only PFN steps
+ * must find that one step alone.
+ */
+static void __maybe_unused
+ptwt_devmap_walk(struct kunit *test, unsigned long addr, unsigned long len,
+		 unsigned long at, unsigned int lvl, unsigned long pfn)
+{
+	const unsigned long size = lvl == PT_LVL_PUD ? PUD_SIZE : PMD_SIZE;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct pt_range_walk ptw, step;
+	enum pt_range_type type;
+	unsigned int pfn_steps = 0;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, at);
+	type = ptwt_walk_at(test, vma, addr, addr + len, at, &step);
+	for_each_pt_range(&ptw, vma, addr, addr + len, PTW_WANT(PTW_PFN)) {
+		KUNIT_EXPECT_EQ(test, ptw.addr, at);
+		pfn_steps++;
+	}
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, type, PTW_PFN);
+	KUNIT_EXPECT_EQ(test, step.level, lvl);
+	KUNIT_EXPECT_EQ(test, step.addr, at);
+	KUNIT_EXPECT_EQ(test, step.size, size);
+	KUNIT_EXPECT_EQ(test, step.nr, 1U);
+	KUNIT_EXPECT_EQ(test, step.pfn, pfn);
+	KUNIT_EXPECT_TRUE(test, step.writable);
+	KUNIT_EXPECT_NULL(test, step.folio);
+	KUNIT_EXPECT_NULL(test, step.page);
+	KUNIT_EXPECT_EQ(test, pfn_steps, 1U);
+}
+
+static void ptw_test_devmap_pmd(struct kunit *test)
+{
+#if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
+	const unsigned long pfn = PMD_SIZE >> PAGE_SHIFT;	/* never read */
+	unsigned long addr = ptwt_map(test, NULL, 3 * PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	unsigned long at = ALIGN(addr, PMD_SIZE);
+	struct mm_struct *mm = current->mm;
+	p4d_t *p4dp;
+	pud_t *pudp;
+	pmd_t *pmdp;
+
+	mmap_write_lock(mm);
+	p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
+	pudp = p4dp ? pud_alloc(mm, p4dp, at) : NULL;
+	pmdp = pudp ? pmd_alloc(mm, pudp, at) : NULL;
+	if (!pmdp || !pmd_none(pmdp_get(pmdp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no empty PMD at %lx", at);
+		return;
+	}
+	set_pmd_at(mm, at, pmdp, pmd_mkdevmap(pmd_mkhuge(pfn_pmd(pfn, PAGE_SHARED))));
+	KUNIT_EXPECT_TRUE(test, pmd_devmap(pmdp_get(pmdp)));
+	mmap_write_unlock(mm);
+
+	ptwt_devmap_walk(test, addr, 3 * PMD_SIZE, at, PT_LVL_PMD, pfn);
+
+	mmap_write_lock(mm);
+	pmd_clear(pmdp);
+	mmap_write_unlock(mm);
+#else
+	kunit_skip(test, "no devmap PMD leaves here (ARCH_HAS_PTE_DEVMAP and THP)");
+#endif
+}
+
+static void ptw_test_devmap_pud(struct kunit *test)
+{
+#if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+	const unsigned long pfn = PUD_SIZE >> PAGE_SHIFT;	/* never read */
+	unsigned long addr = ptwt_map(test, NULL, 3 * PUD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	unsigned long at = ALIGN(addr, PUD_SIZE);
+	struct mm_struct *mm = current->mm;
+	p4d_t *p4dp;
+	pud_t *pudp;
+
+	mmap_write_lock(mm);
+	p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
+	pudp = p4dp ? pud_alloc(mm, p4dp, at) : NULL;
+	if (!pudp || !pud_none(pudp_get(pudp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no empty PUD at %lx", at);
+		return;
+	}
+	set_pud_at(mm, at, pudp, pud_mkdevmap(pud_mkhuge(pfn_pud(pfn, PAGE_SHARED))));
+	KUNIT_EXPECT_TRUE(test, pud_devmap(pudp_get(pudp)));
+	mmap_write_unlock(mm);
+
+	ptwt_devmap_walk(test, addr, 3 * PUD_SIZE, at, PT_LVL_PUD, pfn);
+
+	mmap_write_lock(mm);
+	pud_clear(pudp);
+	mmap_write_unlock(mm);
+#else
+	kunit_skip(test, "no devmap PUD leaves here (transparent PUD leaves: x86_64 only)");
+#endif
+}
+
+/*
  * Between two steps outside a PTE table the walk holds no spinlock and
  * reschedules: a long run of huge leaves must not hog the CPU.  Ask for a
  * reschedule while the first of two PMD THPs is being looked at; the step
@@ -1009,6 +1119,8 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_lock_count),
 	KUNIT_CASE(ptw_test_bad_pmd),
 	KUNIT_CASE(ptw_test_protnone_pud),
+	KUNIT_CASE(ptw_test_devmap_pmd),
+	KUNIT_CASE(ptw_test_devmap_pud),
 	KUNIT_CASE(ptw_test_resched),
 	KUNIT_CASE(ptw_test_misuse),
 	KUNIT_CASE_SLOW(ptw_test_bench),
