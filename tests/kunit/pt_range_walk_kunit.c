@@ -712,6 +712,57 @@ ptwt_walk_at(struct kunit *test, struct vm_area_struct *vma, unsigned long start
 }
 
 /*
+ * The PUD entry that maps @at in the test's mm, with the tables above it
+ * allocated as a fault would; the mmap lock is held for writing.
+ */
+static pud_t *__maybe_unused ptwt_pud_alloc(struct mm_struct *mm, unsigned long at)
+{
+	p4d_t *p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
+
+	return p4dp ? pud_alloc(mm, p4dp, at) : NULL;
+}
+
+/*
+ * A PFN leaf above the PTE level, written into an empty slot of the test's
+ * own mm (its pfn is never read) and cleared again before the mm goes.
+ * The walk must report it as one PFN step of its level: with the steps
+ * tiling the range (ptwt_walk_at()), a step that starts at the leaf and
+ * has its size covers it exactly once.  A walk that wants only PFN steps
+ * must find that one step alone.
+ */
+static void __maybe_unused
+ptwt_pfn_leaf_walk(struct kunit *test, unsigned long addr, unsigned long len,
+		   unsigned long at, unsigned int lvl, unsigned long pfn,
+		   bool writable)
+{
+	const unsigned long size = lvl == PT_LVL_PUD ? PUD_SIZE : PMD_SIZE;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma;
+	struct pt_range_walk ptw, step;
+	enum pt_range_type type;
+	unsigned int pfn_steps = 0;
+
+	mmap_read_lock(mm);
+	vma = find_vma(mm, at);
+	type = ptwt_walk_at(test, vma, addr, addr + len, at, &step);
+	for_each_pt_range(&ptw, vma, addr, addr + len, PTW_WANT(PTW_PFN)) {
+		KUNIT_EXPECT_EQ(test, ptw.addr, at);
+		pfn_steps++;
+	}
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, type, PTW_PFN);
+	KUNIT_EXPECT_EQ(test, step.level, lvl);
+	KUNIT_EXPECT_EQ(test, step.addr, at);
+	KUNIT_EXPECT_EQ(test, step.size, size);
+	KUNIT_EXPECT_EQ(test, step.nr, 1U);
+	KUNIT_EXPECT_EQ(test, step.pfn, pfn);
+	KUNIT_EXPECT_EQ(test, step.writable, writable);
+	KUNIT_EXPECT_NULL(test, step.folio);
+	KUNIT_EXPECT_NULL(test, step.page);
+	KUNIT_EXPECT_EQ(test, pfn_steps, 1U);
+}
+
+/*
  * A present PMD that is neither a leaf nor a valid table (pmd_bad()) is
  * corrupt: never read as a huge page, reported as a hole, and cleared by
  * pte_offset_map_lock() as every walker of PTE tables does.  On x86 a
@@ -778,14 +829,10 @@ static void ptw_test_protnone_pud(struct kunit *test)
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
 	unsigned long at = ALIGN(addr, PUD_SIZE);
 	struct mm_struct *mm = current->mm;
-	struct pt_range_walk step;
-	enum pt_range_type type;
-	p4d_t *p4dp;
 	pud_t *pudp;
 
 	mmap_write_lock(mm);
-	p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
-	pudp = p4dp ? pud_alloc(mm, p4dp, at) : NULL;
+	pudp = ptwt_pud_alloc(mm, at);
 	if (!pudp || !pud_none(pudp_get(pudp))) {
 		mmap_write_unlock(mm);
 		KUNIT_FAIL(test, "no empty PUD at %lx", at);
@@ -793,16 +840,9 @@ static void ptw_test_protnone_pud(struct kunit *test)
 	}
 	set_pud_at(mm, at, pudp, pud_mkhuge(pfn_pud(pfn, PAGE_NONE)));
 	KUNIT_EXPECT_FALSE(test, pud_present(pudp_get(pudp)));
-	mmap_write_downgrade(mm);
-	type = ptwt_walk_at(test, find_vma(mm, at), addr, addr + 3 * PUD_SIZE,
-			    at, &step);
-	mmap_read_unlock(mm);
-	KUNIT_EXPECT_EQ(test, type, PTW_PFN);
-	KUNIT_EXPECT_EQ(test, step.level, (unsigned int)PT_LVL_PUD);
-	KUNIT_EXPECT_EQ(test, step.addr, at);
-	KUNIT_EXPECT_EQ(test, step.size, PUD_SIZE);
-	KUNIT_EXPECT_EQ(test, step.pfn, pfn);
-	KUNIT_EXPECT_NULL(test, step.folio);
+	mmap_write_unlock(mm);
+
+	ptwt_pfn_leaf_walk(test, addr, 3 * PUD_SIZE, at, PT_LVL_PUD, pfn, false);
 
 	mmap_write_lock(mm);
 	pud_clear(pudp);
@@ -813,47 +853,11 @@ static void ptw_test_protnone_pud(struct kunit *test)
 }
 
 /*
- * The devmap leaves of a DAX mapping (device-dax at 2M or 1G, fsdax):
- * pfns of ZONE_DEVICE memory, mapped whole by one PMD or PUD entry, whose
- * pages are no folio the /proc walkers may account.  No DAX device exists
- * when KUnit runs, so the leaf is written into an empty slot of the test's
- * own mm (its pfn is never read) and cleared again before the mm goes.
- * The walk must report it as one PFN step of its level: with the steps
- * tiling the range (ptwt_walk_at()), a step that starts at the leaf and
- * has its size covers it exactly once.  A walk that wants only PFN steps
- * must find that one step alone.
+ * The devmap leaves of a DAX mapping (device-dax at 2M or 1G): pfns of
+ * ZONE_DEVICE memory mapped whole by one PMD or PUD entry, whose pages are
+ * no folio the /proc walkers may account.  No DAX device exists when KUnit
+ * runs, so the leaves are synthetic (ptwt_pfn_leaf_walk()).
  */
-static void __maybe_unused
-ptwt_devmap_walk(struct kunit *test, unsigned long addr, unsigned long len,
-		 unsigned long at, unsigned int lvl, unsigned long pfn)
-{
-	const unsigned long size = lvl == PT_LVL_PUD ? PUD_SIZE : PMD_SIZE;
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	struct pt_range_walk ptw, step;
-	enum pt_range_type type;
-	unsigned int pfn_steps = 0;
-
-	mmap_read_lock(mm);
-	vma = find_vma(mm, at);
-	type = ptwt_walk_at(test, vma, addr, addr + len, at, &step);
-	for_each_pt_range(&ptw, vma, addr, addr + len, PTW_WANT(PTW_PFN)) {
-		KUNIT_EXPECT_EQ(test, ptw.addr, at);
-		pfn_steps++;
-	}
-	mmap_read_unlock(mm);
-	KUNIT_EXPECT_EQ(test, type, PTW_PFN);
-	KUNIT_EXPECT_EQ(test, step.level, lvl);
-	KUNIT_EXPECT_EQ(test, step.addr, at);
-	KUNIT_EXPECT_EQ(test, step.size, size);
-	KUNIT_EXPECT_EQ(test, step.nr, 1U);
-	KUNIT_EXPECT_EQ(test, step.pfn, pfn);
-	KUNIT_EXPECT_TRUE(test, step.writable);
-	KUNIT_EXPECT_NULL(test, step.folio);
-	KUNIT_EXPECT_NULL(test, step.page);
-	KUNIT_EXPECT_EQ(test, pfn_steps, 1U);
-}
-
 static void ptw_test_devmap_pmd(struct kunit *test)
 {
 #if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
@@ -862,13 +866,11 @@ static void ptw_test_devmap_pmd(struct kunit *test)
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
 	unsigned long at = ALIGN(addr, PMD_SIZE);
 	struct mm_struct *mm = current->mm;
-	p4d_t *p4dp;
 	pud_t *pudp;
 	pmd_t *pmdp;
 
 	mmap_write_lock(mm);
-	p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
-	pudp = p4dp ? pud_alloc(mm, p4dp, at) : NULL;
+	pudp = ptwt_pud_alloc(mm, at);
 	pmdp = pudp ? pmd_alloc(mm, pudp, at) : NULL;
 	if (!pmdp || !pmd_none(pmdp_get(pmdp))) {
 		mmap_write_unlock(mm);
@@ -879,7 +881,7 @@ static void ptw_test_devmap_pmd(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pmd_devmap(pmdp_get(pmdp)));
 	mmap_write_unlock(mm);
 
-	ptwt_devmap_walk(test, addr, 3 * PMD_SIZE, at, PT_LVL_PMD, pfn);
+	ptwt_pfn_leaf_walk(test, addr, 3 * PMD_SIZE, at, PT_LVL_PMD, pfn, true);
 
 	mmap_write_lock(mm);
 	pmd_clear(pmdp);
@@ -897,12 +899,10 @@ static void ptw_test_devmap_pud(struct kunit *test)
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
 	unsigned long at = ALIGN(addr, PUD_SIZE);
 	struct mm_struct *mm = current->mm;
-	p4d_t *p4dp;
 	pud_t *pudp;
 
 	mmap_write_lock(mm);
-	p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
-	pudp = p4dp ? pud_alloc(mm, p4dp, at) : NULL;
+	pudp = ptwt_pud_alloc(mm, at);
 	if (!pudp || !pud_none(pudp_get(pudp))) {
 		mmap_write_unlock(mm);
 		KUNIT_FAIL(test, "no empty PUD at %lx", at);
@@ -912,7 +912,7 @@ static void ptw_test_devmap_pud(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pud_devmap(pudp_get(pudp)));
 	mmap_write_unlock(mm);
 
-	ptwt_devmap_walk(test, addr, 3 * PUD_SIZE, at, PT_LVL_PUD, pfn);
+	ptwt_pfn_leaf_walk(test, addr, 3 * PUD_SIZE, at, PT_LVL_PUD, pfn, true);
 
 	mmap_write_lock(mm);
 	pud_clear(pudp);
