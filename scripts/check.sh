@@ -241,6 +241,8 @@ else
 			fi
 		done
 		for g in ${KUNIT_GEOMETRIES-arm64-64k}; do
+			# Already run whole when ARCHES names it.
+			case " $ARCHES " in *" $g "*) continue ;; esac
 			say "tier kunit-$g"
 			tier_kunit_geometry "$g" || true
 		done

@@ -715,7 +715,8 @@ ptwt_walk_at(struct kunit *test, struct vm_area_struct *vma, unsigned long start
  * The PUD entry that maps @at in the test's mm, with the tables above it
  * allocated as a fault would; the mmap lock is held for writing.
  */
-static pud_t *__maybe_unused ptwt_pud_alloc(struct mm_struct *mm, unsigned long at)
+static __maybe_unused pud_t *ptwt_pud_alloc(struct mm_struct *mm,
+					     unsigned long at)
 {
 	p4d_t *p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
 
