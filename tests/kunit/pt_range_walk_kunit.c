@@ -715,8 +715,7 @@ ptwt_walk_at(struct kunit *test, struct vm_area_struct *vma, unsigned long start
  * The PUD entry that maps @at in the test's mm, with the tables above it
  * allocated as a fault would; the mmap lock is held for writing.
  */
-static __maybe_unused pud_t *ptwt_pud_alloc(struct mm_struct *mm,
-					     unsigned long at)
+static __maybe_unused pud_t *ptwt_pud_alloc(struct mm_struct *mm, unsigned long at)
 {
 	p4d_t *p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
 
@@ -761,6 +760,36 @@ ptwt_pfn_leaf_walk(struct kunit *test, unsigned long addr, unsigned long len,
 	KUNIT_EXPECT_NULL(test, step.folio);
 	KUNIT_EXPECT_NULL(test, step.page);
 	KUNIT_EXPECT_EQ(test, pfn_steps, 1U);
+}
+
+/*
+ * Install @leaf, a PUD leaf of @pfn, in an empty PUD of a fresh mapping of
+ * three PUDs, walk it (ptwt_pfn_leaf_walk()), and clear it again.
+ */
+static void __maybe_unused ptwt_pud_leaf(struct kunit *test, pud_t leaf,
+					 unsigned long pfn, bool writable)
+{
+	unsigned long addr = ptwt_map(test, NULL, 3 * PUD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	unsigned long at = ALIGN(addr, PUD_SIZE);
+	struct mm_struct *mm = current->mm;
+	pud_t *pudp;
+
+	mmap_write_lock(mm);
+	pudp = ptwt_pud_alloc(mm, at);
+	if (!pudp || !pud_none(pudp_get(pudp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no empty PUD at %lx", at);
+		return;
+	}
+	set_pud_at(mm, at, pudp, leaf);
+	mmap_write_unlock(mm);
+
+	ptwt_pfn_leaf_walk(test, addr, 3 * PUD_SIZE, at, PT_LVL_PUD, pfn, writable);
+
+	mmap_write_lock(mm);
+	pud_clear(pudp);
+	mmap_write_unlock(mm);
 }
 
 /*
@@ -826,28 +855,10 @@ static void ptw_test_protnone_pud(struct kunit *test)
 {
 #if defined(CONFIG_X86_64) && defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
 	const unsigned long pfn = PUD_SIZE >> PAGE_SHIFT;	/* never read */
-	unsigned long addr = ptwt_map(test, NULL, 3 * PUD_SIZE,
-				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
-	unsigned long at = ALIGN(addr, PUD_SIZE);
-	struct mm_struct *mm = current->mm;
-	pud_t *pudp;
+	pud_t leaf = pud_mkhuge(pfn_pud(pfn, PAGE_NONE));
 
-	mmap_write_lock(mm);
-	pudp = ptwt_pud_alloc(mm, at);
-	if (!pudp || !pud_none(pudp_get(pudp))) {
-		mmap_write_unlock(mm);
-		KUNIT_FAIL(test, "no empty PUD at %lx", at);
-		return;
-	}
-	set_pud_at(mm, at, pudp, pud_mkhuge(pfn_pud(pfn, PAGE_NONE)));
-	KUNIT_EXPECT_FALSE(test, pud_present(pudp_get(pudp)));
-	mmap_write_unlock(mm);
-
-	ptwt_pfn_leaf_walk(test, addr, 3 * PUD_SIZE, at, PT_LVL_PUD, pfn, false);
-
-	mmap_write_lock(mm);
-	pud_clear(pudp);
-	mmap_write_unlock(mm);
+	KUNIT_EXPECT_FALSE(test, pud_present(leaf));
+	ptwt_pud_leaf(test, leaf, pfn, false);
 #else
 	kunit_skip(test, "PROT_NONE PUD leaves are present here (x86_64 only)");
 #endif
@@ -896,28 +907,10 @@ static void ptw_test_devmap_pud(struct kunit *test)
 {
 #if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
 	const unsigned long pfn = PUD_SIZE >> PAGE_SHIFT;	/* never read */
-	unsigned long addr = ptwt_map(test, NULL, 3 * PUD_SIZE,
-				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
-	unsigned long at = ALIGN(addr, PUD_SIZE);
-	struct mm_struct *mm = current->mm;
-	pud_t *pudp;
+	pud_t leaf = pud_mkdevmap(pud_mkhuge(pfn_pud(pfn, PAGE_SHARED)));
 
-	mmap_write_lock(mm);
-	pudp = ptwt_pud_alloc(mm, at);
-	if (!pudp || !pud_none(pudp_get(pudp))) {
-		mmap_write_unlock(mm);
-		KUNIT_FAIL(test, "no empty PUD at %lx", at);
-		return;
-	}
-	set_pud_at(mm, at, pudp, pud_mkdevmap(pud_mkhuge(pfn_pud(pfn, PAGE_SHARED))));
-	KUNIT_EXPECT_TRUE(test, pud_devmap(pudp_get(pudp)));
-	mmap_write_unlock(mm);
-
-	ptwt_pfn_leaf_walk(test, addr, 3 * PUD_SIZE, at, PT_LVL_PUD, pfn, true);
-
-	mmap_write_lock(mm);
-	pud_clear(pudp);
-	mmap_write_unlock(mm);
+	KUNIT_EXPECT_TRUE(test, pud_devmap(leaf));
+	ptwt_pud_leaf(test, leaf, pfn, true);
 #else
 	kunit_skip(test, "no devmap PUD leaves here (transparent PUD leaves: x86_64 only)");
 #endif
