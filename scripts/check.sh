@@ -157,6 +157,18 @@ tier_kunit_geometry() {
 		record "kunit-$g" parse fail
 }
 
+# The kernel tiers of one arch: kernels, boot, KUnit, then e2e and selftests.
+tiers_for_arch() {
+	say "tiers for $1"
+	if tier_kernel "$1"; then
+		tier_e2e "$1" || true
+		tier_selftests "$1" || true
+	else
+		record "e2e-$1" run skip
+		record "selftests-$1" run skip
+	fi
+}
+
 # --- e2e: stock and patched kernels print the same /proc ------------------
 # scripts/e2e.sh records one line per case (tier e2e-ARCH); the log keeps
 # its diffs.  It needs the kernels tier_kernel built.
@@ -201,11 +213,7 @@ if [ "$mode" = geometries ]; then
 	if step lint series-generate patches "$TOP/scripts/patches.sh" &&
 	   step lint series-apply apply "$TOP/scripts/apply.sh"; then
 		for arch in $ARCHES; do
-			say "tiers for $arch"
-			if tier_kernel "$arch"; then
-				tier_e2e "$arch" || true
-				tier_selftests "$arch" || true
-			fi
+			tiers_for_arch "$arch"
 		done
 	fi
 	say "check ($mode) took $((SECONDS - start)) s"
@@ -231,14 +239,7 @@ else
 		say "tier cocci"
 		tier_cocci
 		for arch in $ARCHES; do
-			say "tiers for $arch"
-			if tier_kernel "$arch"; then
-				tier_e2e "$arch" || true
-				tier_selftests "$arch" || true
-			else
-				record "e2e-$arch" run skip
-				record "selftests-$arch" run skip
-			fi
+			tiers_for_arch "$arch"
 		done
 		for g in ${KUNIT_GEOMETRIES-arm64-64k}; do
 			# Already run whole when ARCHES names it.

@@ -415,22 +415,11 @@ static const struct {
 int main(int argc, char **argv)
 {
 	size_t i;
-	int j;
 
 	e2e_init();
 	memset(pm_raw, 0, sizeof(pm_raw));
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		if (argc > 1) {
-			for (j = 1; j < argc; j++)
-				if (!strcmp(argv[j], cases[i].name))
-					break;
-			if (j == argc)
-				continue;
-		}
-		e2e_case_begin(cases[i].name);
-		cases[i].fn();
-		e2e_case_end();
-	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		e2e_run_case(cases[i].name, cases[i].fn, argc, argv);
 	fflush(stdout);
 	return 0;
 }

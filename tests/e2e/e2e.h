@@ -495,6 +495,26 @@ static inline void e2e_case_end(void)
 	fflush(stdout);
 }
 
+/*
+ * Run case @name with @fn unless the command line names cases and not this
+ * one (no arguments: every case).  The workload and the extra programs
+ * share it.
+ */
+static inline void e2e_run_case(const char *name, void (*fn)(void),
+				int argc, char **argv)
+{
+	int j;
+
+	for (j = 1; j < argc; j++)
+		if (!strcmp(argv[j], name))
+			break;
+	if (argc > 1 && j == argc)
+		return;
+	e2e_case_begin(name);
+	fn();
+	e2e_case_end();
+}
+
 /* ---- smaps, smaps_rollup, numa_maps ------------------------------------- */
 
 /* The region of the current dump that [start, end) of PID overlaps. */

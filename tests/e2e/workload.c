@@ -1421,7 +1421,6 @@ static int high_va(void)
 int main(int argc, char **argv)
 {
 	size_t i;
-	int j;
 
 	e2e_init();
 	ps = e2e_psize;
@@ -1436,16 +1435,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (cases[i].arch && cases[i].arch != THIS_ARCH)
 			continue;
-		if (argc > 1) {
-			for (j = 1; j < argc; j++)
-				if (!strcmp(argv[j], cases[i].name))
-					break;
-			if (j == argc)
-				continue;
-		}
-		e2e_case_begin(cases[i].name);
-		cases[i].fn();
-		e2e_case_end();
+		e2e_run_case(cases[i].name, cases[i].fn, argc, argv);
 	}
 	printf("E2E workload done\n");
 	fflush(stdout);
