@@ -398,22 +398,21 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
  * is.  (mmap_assert_locked() and vma_assert_locked() would BUG instead of
  * letting the walk end cleanly.)
  */
+#ifdef CONFIG_LOCKDEP
+#define ptw_rwsem_held(sem)	lockdep_is_held(sem)
+#else
+#define ptw_rwsem_held(sem)	rwsem_is_locked(sem)
+#endif
+
 static bool ptw_lock_held(struct vm_area_struct *vma)
 {
-#ifdef CONFIG_LOCKDEP
-	if (lockdep_is_held(&vma->vm_mm->mmap_lock))
+	if (ptw_rwsem_held(&vma->vm_mm->mmap_lock))
 		return true;
 #ifdef CONFIG_PER_VMA_LOCK
-	return lockdep_is_held(&vma->vm_lock->lock);
-#endif
+	return ptw_rwsem_held(&vma->vm_lock->lock);
 #else
-	if (rwsem_is_locked(&vma->vm_mm->mmap_lock))
-		return true;
-#ifdef CONFIG_PER_VMA_LOCK
-	return rwsem_is_locked(&vma->vm_lock->lock);
-#endif
-#endif
 	return false;
+#endif
 }
 
 /* Describe the run of entries @v as a hole; true if holes are wanted. */
