@@ -12,6 +12,10 @@
 #                     /proc, case by case; WORKLOADS=DIR adds DIR/*.c
 #   make e2e-determinism  the same cases on two boots of the stock kernel
 #   make selftests    the kernel's pagemap/proc selftests, stock vs patched
+#   make bench        walkers side by side (kernel, /proc, userspace) on
+#                     benchmark kernels, x86_64 and arm64: out/bench/
+#                     (README.md, ratios.png, *.csv); BENCH_MB, BENCH_REPS,
+#                     BENCH_BOOTS, BENCH_ICOUNT=1
 #   make convert      re-run the Coccinelle conversions (cocci/) on
 #                     fs/proc/task_mmu.c of the series checkout (KDIR-aware),
 #                     or of TREE=dir; a converted tree is left as it is
@@ -22,13 +26,13 @@ ARCHES := x86_64 arm64
 
 .PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
 	check-geometries build-matrix \
-	user bench-user fuzz e2e e2e-determinism selftests convert clean help
+	user bench bench-user fuzz e2e e2e-determinism selftests convert clean help
 
 all: deps
 	@$(S)/main.sh
 
 help:
-	@sed -n '2,18p' Makefile
+	@sed -n '2,22p' Makefile
 
 deps:
 	@$(S)/deps.sh
@@ -54,6 +58,9 @@ build-%: apply
 
 user:
 	@$(MAKE) -s -C tests/user
+
+bench: deps patches
+	@ARCHES="$(ARCHES)" $(S)/bench.sh
 
 bench-user:
 	@$(MAKE) -s -C tests/user bench

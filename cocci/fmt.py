@@ -19,7 +19,7 @@ Usage: fmt.py FILE...   (in place)
 import re
 import sys
 
-LOOP_MACROS = ("for_each_pt_range",)
+LOOP_MACROS = ("for_each_pt_range", "for_each_pt_range_folio")
 
 
 def retab(line):

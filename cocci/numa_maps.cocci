@@ -36,22 +36,24 @@ expression V, P;
 
 @depends on patch@
 identifier site.caller;
-iterator name for_each_pt_range;
+iterator name for_each_pt_range, for_each_pt_range_folio;
 @@
 +/*
 + * Gather the numa_maps stats of @vma with pt_range_walk: every page mapped
 + * by a PTE, every PMD-mapped THP, every hugetlb page once, as show_numa_ops
 + * did with walk_page_vma(), VM_PFNMAP VMAs included (their copy-on-write
-+ * pages are normal pages).  Only folios are of interest.
++ * pages are normal pages).  Only folios are of interest; the pages of a
++ * PTE-mapped folio are gathered a batch at a time, with the same result as
++ * one page at a time.
 + */
 +static void numa_walk_vma(struct vm_area_struct *vma, struct numa_maps *md)
 +{
 +	const unsigned int want = PTW_WANT(PTW_FOLIO);
 +	unsigned long hsz = PAGE_SIZE, a;
 +	struct pt_range_walk ptw;
++	struct pt_range_folio f;
 +	struct page *page;
 +	unsigned int i;
-+	pte_t ptent;
 +
 +	if (is_vm_hugetlb_page(vma))
 +		hsz = huge_page_size(hstate_vma(vma));
@@ -59,7 +61,7 @@ iterator name for_each_pt_range;
 +	for_each_pt_range(&ptw, vma, vma->vm_start, vma->vm_end, want) {
 +		if (ptw.hugetlb) {
 +			/* Each hugetlb page once, from the step it starts in. */
-+			for (a = ALIGN(ptw.addr, hsz); a < ptw.addr + ptw.size; a += hsz) {
++			for (a = ALIGN(ptw.addr, hsz); a < pt_range_walk_end(&ptw); a += hsz) {
 +				pte_t *pte = hugetlb_walk(vma, a, hsz);
 +
 +				if (pte)
@@ -77,11 +79,19 @@ iterator name for_each_pt_range;
 +#endif
 +		if (ptw.level != PT_LVL_PTE)
 +			continue;
-+		for (i = 0; i < ptw.nr; i++) {
-+			ptent = pt_range_walk_pte(&ptw, i);
-+			page = can_gather_numa_stats(ptent, vma, ptw.addr + i * PAGE_SIZE);
-+			if (page)
-+				gather_stats(page, md, pte_dirty(ptent), 1);
++		/* A batch: one folio, one node, entries with the same bits. */
++		for_each_pt_range_folio(&ptw, &f) {
++			page = can_gather_numa_stats(f.entry.pte, vma, f.addr);
++			if (!page)
++				continue;
++			gather_stats(page, md, pte_dirty(f.entry.pte), f.nr);
++			/* It read the mapcount of the first page only. */
++			for (i = 1; i < f.nr; i++) {
++				int count = folio_precise_page_mapcount(f.folio, nth_page(page, i));
++
++				if (count > md->mapcount_max)
++					md->mapcount_max = count;
++			}
 +		}
 +	}
 +}

@@ -43,7 +43,7 @@ expression M, S, E, P, R;
 
 @depends on patch@
 identifier site.caller;
-iterator name for_each_pt_range;
+iterator name for_each_pt_range, for_each_pt_range_folio;
 @@
 +/*
 + * One VMA of pagemap_walk_range(): [start, end) is inside @vma.  A hugetlb
@@ -57,6 +57,7 @@ iterator name for_each_pt_range;
 +{
 +	unsigned long hsz = PAGE_SIZE, done = start, lo, hi, a;
 +	struct pt_range_walk ptw;
++	struct pt_range_folio f;
 +	pagemap_entry_t pme;
 +	unsigned int i;
 +	int err = 0;
@@ -76,10 +77,11 @@ iterator name for_each_pt_range;
 +			pt_range_walk_done(&ptw);
 +			break;
 +		}
-+		done = min(ptw.addr + ptw.size, end);
++		done = min(pt_range_walk_end(&ptw), end);
 +		if (ptw.hugetlb) {
 +			/* Each hugetlb page once, from its first step. */
-+			for (a = ALIGN(ptw.addr, hsz); !err && a < ptw.addr + ptw.size; a += hsz) {
++			a = ALIGN(ptw.addr, hsz);
++			for (; !err && a < pt_range_walk_end(&ptw); a += hsz) {
 +				pte_t *pte = hugetlb_walk(vma, a, hsz);
 +
 +				lo = max(a, start);
@@ -93,11 +95,28 @@ iterator name for_each_pt_range;
 +			continue;
 +		}
 +		if (ptw.type == PTW_NONE || ptw.level == PT_LVL_PUD) {
-+			err = pagemap_pte_hole(ptw.addr, ptw.addr + ptw.size, vma->vm_mm, pm);
++			err = pagemap_pte_hole(ptw.addr, pt_range_walk_end(&ptw), vma->vm_mm, pm);
 +			continue;
 +		}
 +		if (ptw.level == PT_LVL_PMD) {
-+			err = pagemap_pmd_range_thp(ptw.entry.pmd, ptw.addr, ptw.addr + ptw.size, vma, pm);
++			err = pagemap_pmd_range_thp(ptw.entry.pmd, ptw.addr, pt_range_walk_end(&ptw), vma, pm);
++			continue;
++		}
++		if (ptw.type == PTW_FOLIO) {
++			/*
++			 * A batch maps consecutive pages of one folio with
++			 * entries of the same bits: entry i is the first one
++			 * advanced by i pages, no need to read it again.
++			 */
++			for_each_pt_range_folio(&ptw, &f) {
++				for (i = 0; !err && i < f.nr; i++) {
++					pme = pte_to_pagemap_entry(pm, vma, f.addr + i * PAGE_SIZE,
++								   pte_advance_pfn(f.entry.pte, i));
++					err = add_to_pagemap(&pme, pm);
++				}
++				if (err)
++					break;
++			}
 +			continue;
 +		}
 +		for (i = 0; !err && i < ptw.nr; i++) {

@@ -37,6 +37,40 @@ statement S1, S2;
 @@
 - smaps_pte_hole_lookup(...) {...}
 
+// smaps_account() takes the number of pages to account instead of a
+// compound flag, so that a batch of pages of one folio is accounted in one
+// call; what it adds up is linear in that number, and the per-page
+// mapcount loop runs over the batch as before.
+@account depends on patch && ops@
+identifier mss, page, compound;
+@@
+ smaps_account(struct mem_size_stats *mss, struct page *page,
+-	      bool compound,
++	      unsigned long nr_pages,
+ 	      ...)
+ {
+ <...
+- compound ? compound_nr(page) : 1
++ nr_pages
+ ...>
+ }
+
+@depends on patch && account@
+expression M, P, Y, D, L, R;
+@@
+ smaps_account(M, P,
+- false
++ 1
+ , Y, D, L, R)
+
+@depends on patch && account@
+expression M, P, Y, D, L, R;
+@@
+ smaps_account(M, P,
+- true
++ compound_nr(P)
+ , Y, D, L, R)
+
 // The caller: the ops pointer becomes a flag, the walks a call of the loop.
 @site depends on patch && ops@
 identifier caller, v;
@@ -78,12 +112,13 @@ expression V, S, P;
 
 @depends on patch@
 identifier site.caller;
-iterator name for_each_pt_range;
+iterator name for_each_pt_range, for_each_pt_range_folio;
 @@
 +/*
 + * Gather the stats of [start, end) of @vma with pt_range_walk, one batch
 + * of entries at a time, each entry accounted as walk_page_vma() and
-+ * walk_page_range() did: every hugetlb page once, holes only when @holes
++ * walk_page_range() did, the pages of a PTE-mapped folio a batch at a
++ * time: every hugetlb page once, holes only when @holes
 + * asks for the shmem swap usage, and a VM_PFNMAP VMA skipped only when
 + * @skip_pfnmap says the walk replaced walk_page_range(), which skipped it.
 + */
@@ -91,9 +126,11 @@ iterator name for_each_pt_range;
 +			     unsigned long end, bool holes, bool skip_pfnmap,
 +			     struct mem_size_stats *mss)
 +{
++	bool locked = !!(vma->vm_flags & VM_LOCKED);
 +	unsigned int flags = PTW_WANT_MAPPED;
 +	unsigned long hsz = PAGE_SIZE, a;
 +	struct pt_range_walk ptw;
++	struct pt_range_folio f;
 +	unsigned int i;
 +
 +	if (skip_pfnmap && (vma->vm_flags & VM_PFNMAP)) {
@@ -109,7 +146,7 @@ iterator name for_each_pt_range;
 +	for_each_pt_range(&ptw, vma, ALIGN_DOWN(start, hsz), end, flags) {
 +		if (ptw.hugetlb) {
 +			/* Each hugetlb page once, from the step it starts in. */
-+			for (a = ALIGN(ptw.addr, hsz); a < ptw.addr + ptw.size; a += hsz) {
++			for (a = ALIGN(ptw.addr, hsz); a < pt_range_walk_end(&ptw); a += hsz) {
 +				pte_t *pte = hugetlb_walk(vma, a, hsz);
 +
 +				if (pte)
@@ -124,10 +161,10 @@ iterator name for_each_pt_range;
 +			 * loop did: the lookup may sleep, but not for one page.
 +			 */
 +			if (ptw.level != PT_LVL_PTE) {
-+				smaps_pte_hole(ptw.addr, ptw.addr + ptw.size, vma, mss);
++				smaps_pte_hole(ptw.addr, pt_range_walk_end(&ptw), vma, mss);
 +				continue;
 +			}
-+			for (a = ptw.addr; a < ptw.addr + ptw.size; a += PAGE_SIZE)
++			for (a = ptw.addr; a < pt_range_walk_end(&ptw); a += PAGE_SIZE)
 +				smaps_pte_hole(a, a + PAGE_SIZE, vma, mss);
 +			continue;
 +		}
@@ -137,6 +174,13 @@ iterator name for_each_pt_range;
 +		}
 +		if (ptw.level != PT_LVL_PTE)
 +			continue;
++		if (ptw.type == PTW_FOLIO) {
++			/* A batch: one folio, entries with the same bits. */
++			for_each_pt_range_folio(&ptw, &f)
++				smaps_account(mss, f.page, f.nr, pte_young(f.entry.pte),
++					      pte_dirty(f.entry.pte), locked, true);
++			continue;
++		}
 +		for (i = 0; i < ptw.nr; i++)
 +			smaps_pte_entry(pt_range_walk_pte(&ptw, i), ptw.addr + i * PAGE_SIZE, vma, mss);
 +	}

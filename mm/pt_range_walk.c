@@ -5,13 +5,18 @@
  *
  * Structure: pt_walk_find() (the level-generic descent, mm/pt_walk.c) is
  * called only to reach the next PMD-level entry: a PTE table, a PMD or PUD
- * leaf, or a hole.  Inside a PTE table the walk keeps the table mapped and
- * locked and steps from entry to entry until the table ends, so an N-table
- * range costs N descents and N lock acquisitions, not one per entry.
+ * leaf, or a hole.  After a PMD-level entry the walk keeps its place in the
+ * PMD table and goes on from there (pt_walk_find_in()), descending from the
+ * root only when it leaves that table.  Inside a PTE table the walk keeps
+ * the table mapped and locked, and each step is a run of entries of one
+ * type: present normal pages are found with one test per entry and their
+ * folios resolved only if the caller asks (for_each_pt_range_folio()), so
+ * an N-table range costs N lock acquisitions and about one step per table.
  *
  * What is held when a step is returned:
  *  - PTE-level steps: the PTE table is mapped and its lock held;
- *  - PMD/PUD-level leaves: the lock of that entry is held;
+ *  - PMD/PUD-level leaves: the lock of that entry is held, and kept over
+ *    consecutive leaves that share it (split PMD locks: one per table);
  *  - PTW_NONE above the PTE level: no page-table lock;
  *  - hugetlb VMAs: the hugetlb VMA lock, from start to done;
  * and always the mmap or VMA lock the caller took.  Locks are dropped, and
@@ -24,6 +29,12 @@
 #include <linux/swapops.h>
 
 #include "internal.h"
+
+/*
+ * An entry nobody is told about: one of a type the caller did not ask for
+ * is skipped the same way.  Never returned to the caller.
+ */
+#define PTW_SKIP	PTW_NR_TYPES
 
 static bool ptw_wants(const struct pt_range_walk *ptw, enum pt_range_type t)
 {
@@ -51,22 +62,6 @@ static void ptw_unlock(struct pt_range_walk *ptw)
 	}
 }
 
-/* Forget the previous step; every field a step sets starts from here. */
-static void ptw_reset_step(struct pt_range_walk *ptw)
-{
-	ptw->folio = NULL;
-	ptw->page = NULL;
-	ptw->pfn = 0;
-	ptw->swp.val = 0;
-	ptw->nr = 0;
-	ptw->writable = false;
-	ptw->young = false;
-	ptw->dirty = false;
-	ptw->soft_dirty = false;
-	ptw->uffd_wp = false;
-	ptw->pmd_shared = false;
-}
-
 static enum pt_range_type ptw_finish(struct pt_range_walk *ptw)
 {
 	ptw_unlock(ptw);
@@ -74,10 +69,10 @@ static enum pt_range_type ptw_finish(struct pt_range_walk *ptw)
 		hugetlb_vma_unlock_read(ptw->vma);
 		ptw->vma_locked = false;
 	}
-	ptw_reset_step(ptw);
+	ptw->folio = NULL;
+	ptw->nr = 0;
 	ptw->addr = ptw->end;
 	ptw->next = ptw->end;
-	ptw->size = 0;
 	ptw->type = PTW_DONE;
 	return PTW_DONE;
 }
@@ -95,62 +90,73 @@ static spinlock_t *ptw_leaf_lockptr(struct pt_range_walk *ptw,
 
 /* --- PTE level ----------------------------------------------------------- */
 
-/* The bits a merged batch may differ in, cleared for comparison. */
-static pte_t ptw_pte_normalize(pte_t pte)
+/*
+ * Does a PTE map a normal page, as vm_normal_page() would say, decided from
+ * the entry alone?  Only where special mappings are marked in the PTE
+ * (ARCH_HAS_PTE_SPECIAL); elsewhere every present PTE takes the slow path.
+ * A pfn past the memmap is corrupt: vm_normal_page() reports it.
+ */
+static __always_inline bool ptw_pte_normal(const struct pt_range_walk *ptw,
+					   pte_t pte)
 {
-	pte = pte_mkold(pte_mkclean(pte_wrprotect(pte)));
-	return pte_clear_soft_dirty(pte);
-}
-
-static void ptw_pte_bits(struct pt_range_walk *ptw, pte_t pte)
-{
-	ptw->writable |= pte_write(pte);
-	ptw->young |= pte_young(pte);
-	ptw->dirty |= pte_dirty(pte);
-	ptw->soft_dirty |= pte_soft_dirty(pte);
-	ptw->uffd_wp |= pte_uffd_wp(pte);
+	return IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) && pte_present(pte) &&
+	       !pte_special(pte) && pte_pfn(pte) <= ptw->max_pfn;
 }
 
 /*
- * How many PTEs from @ptep map the following pages of @folio (at most
- * @max_nr), with the same bits unless PTW_MERGE_BITS.  Contiguous blocks
- * (arm64 contpte) are stepped over whole: their ptep_get() already gathered
- * the access and dirty bits of the block.
+ * How many PTEs from @ptep (at most @max_nr) map normal pages.  One test
+ * per entry; a contiguous block (arm64 contpte) is read once: ptep_get()
+ * of a block entry gathers the block, and the block maps one folio.
  */
-static unsigned int ptw_pte_batch(struct pt_range_walk *ptw, pte_t *ptep,
-				  pte_t pte, struct folio *folio,
-				  unsigned int max_nr)
+static unsigned int ptw_pte_run(const struct pt_range_walk *ptw, pte_t *ptep,
+				pte_t pte, unsigned int max_nr)
+{
+	unsigned int nr = pte_batch_hint(ptep, pte);
+
+	while (nr < max_nr) {
+		pte = ptep_get(ptep + nr);
+		if (!ptw_pte_normal(ptw, pte))
+			break;
+		nr += pte_batch_hint(ptep + nr, pte);
+	}
+	return min(nr, max_nr);
+}
+
+/**
+ * __pt_range_folio_batch() - consecutive pages of a large folio in a run
+ * @ptep: the first PTE, of a PTW_FOLIO run, mapping a page of @folio
+ * @pte: its value
+ * @folio: the large folio
+ * @max_nr: entries left in the run
+ *
+ * For for_each_pt_range_folio().
+ *
+ * Return: how many PTEs from @ptep map the following pages of @folio with
+ * the same bits as @pte: at least 1.
+ */
+unsigned int __pt_range_folio_batch(pte_t *ptep, pte_t pte,
+				    struct folio *folio, unsigned int max_nr)
 {
 	unsigned long end_pfn = folio_pfn(folio) + folio_nr_pages(folio);
-	bool merge = ptw->flags & PTW_MERGE_BITS;
-	unsigned int nr, hint;
-	pte_t expect;
+	unsigned int nr;
 
-	ptw_pte_bits(ptw, pte);
 	max_nr = min_t(unsigned long, max_nr, end_pfn - pte_pfn(pte));
 	nr = min(pte_batch_hint(ptep, pte), max_nr);
-	if (merge)
-		pte = ptw_pte_normalize(pte);
 	while (nr < max_nr) {
 		pte_t cur = ptep_get(ptep + nr);
 
-		expect = pte_advance_pfn(pte, nr);
-		if (!pte_present(cur))
+		if (!pte_same(cur, pte_advance_pfn(pte, nr)))
 			break;
-		if (!pte_same(merge ? ptw_pte_normalize(cur) : cur, expect))
-			break;
-		ptw_pte_bits(ptw, cur);
-		hint = pte_batch_hint(ptep + nr, cur);
-		nr = min(nr + hint, max_nr);
+		nr = min(nr + pte_batch_hint(ptep + nr, cur), max_nr);
 	}
 	return nr;
 }
+EXPORT_SYMBOL_GPL(__pt_range_folio_batch);
 
 /* Classify a non-present, non-none PTE, PMD or PUD entry. */
 static enum pt_range_type ptw_classify_swp(struct pt_range_walk *ptw,
 					   swp_entry_t entry)
 {
-	ptw->swp = entry;
 	if (is_pte_marker_entry(entry))
 		return PTW_MARKER;
 	if (!non_swap_entry(entry))
@@ -167,12 +173,28 @@ static enum pt_range_type ptw_classify_swp(struct pt_range_walk *ptw,
 		return PTW_HWPOISON;
 	/* Never end a walk on an entry we do not know: report, then skip. */
 	WARN_ONCE(1, "pt_range_walk: unknown swap entry type %u\n", swp_type(entry));
-	return PTW_DONE;
+	return PTW_SKIP;
+}
+
+/* How many present PTEs from @ptep map no page vm_normal_page() finds. */
+static unsigned int ptw_pfn_run(struct pt_range_walk *ptw, pte_t *ptep,
+				unsigned int max_nr)
+{
+	unsigned long addr = ptw->addr + PAGE_SIZE;
+	unsigned int nr = 1;
+
+	for (; nr < max_nr; nr++, addr += PAGE_SIZE) {
+		pte_t pte = ptep_get(ptep + nr);
+
+		if (!pte_present(pte) || vm_normal_page(ptw->vma, addr, pte))
+			break;
+	}
+	return nr;
 }
 
 /*
- * Classify the batch of PTEs at ptw->ptep, within the locked table.
- * Returns the type, with ptw->addr/nr/... describing the batch.
+ * Describe the run of PTEs of one type at ptw->ptep, within the locked
+ * table, and step past it.
  */
 static enum pt_range_type ptw_pte_step(struct pt_range_walk *ptw)
 {
@@ -182,42 +204,38 @@ static enum pt_range_type ptw_pte_step(struct pt_range_walk *ptw)
 	enum pt_range_type type;
 	unsigned int nr = 1;
 
-	ptw_reset_step(ptw);
 	ptw->addr = ptw->next;
 	ptw->level = PT_LVL_PTE;
 	ptw->entry.pte = pte;
+	ptw->folio = NULL;
 
-	if (pte_none(pte)) {
-		/* A run of empty PTEs is one hole. */
+	if (ptw_pte_normal(ptw, pte)) {
+		nr = ptw_pte_run(ptw, ptep, pte, max_nr);
+		type = PTW_FOLIO;
+	} else if (pte_none(pte)) {
 		while (nr < max_nr && pte_none(ptep_get(ptep + nr)))
 			nr++;
-		ptw->nr = 0;
 		type = PTW_NONE;
 	} else if (pte_present(pte)) {
+		/* Without pte_special(), or a find_special_page() mapping. */
 		struct page *page = vm_normal_page(ptw->vma, ptw->addr, pte);
 
-		ptw->pfn = pte_pfn(pte);
 		if (page) {
 			ptw->page = page;
 			ptw->folio = page_folio(page);
-			nr = ptw_pte_batch(ptw, ptep, pte, ptw->folio, max_nr);
 			type = PTW_FOLIO;
 		} else {
-			ptw_pte_bits(ptw, pte);
+			nr = ptw_pfn_run(ptw, ptep, max_nr);
 			type = PTW_PFN;
 		}
 	} else {
 		type = ptw_classify_swp(ptw, pte_to_swp_entry(pte));
-		ptw->soft_dirty = pte_swp_soft_dirty(pte);
-		ptw->uffd_wp = pte_swp_uffd_wp_any(pte);
 		if (type == PTW_SWAP)
 			nr = swap_pte_batch(ptep, max_nr, pte);
 	}
-	if (type != PTW_NONE)
-		ptw->nr = nr;
-	ptw->size = (unsigned long)nr << PAGE_SHIFT;
-	ptw->ptep += nr;
-	ptw->next += ptw->size;
+	ptw->nr = type == PTW_NONE ? 0 : nr;
+	ptw->ptep = ptep + nr;
+	ptw->next = ptw->addr + ((unsigned long)nr << PAGE_SHIFT);
 	return type;
 }
 
@@ -254,10 +272,20 @@ static bool ptw_enter_pte_table(struct pt_range_walk *ptw, pmd_t *pmdp,
  * so that configurations without any huge leaf (no THP, no hugetlb, but a
  * PUD leaf type, as x86_64 has) build it without a warning.
  */
-static inline unsigned long ptw_leaf_offset(struct pt_range_walk *ptw,
+static inline unsigned long ptw_leaf_offset(const struct pt_range_walk *ptw,
 					    unsigned int lvl)
 {
 	return (ptw->addr & ~pt_lvl_mask(lvl)) >> PAGE_SHIFT;
+}
+
+/* The page at ptw->addr of the folio a leaf maps from @pfn0 on. */
+static void ptw_leaf_folio(struct pt_range_walk *ptw, struct folio *folio,
+			   unsigned long pfn0)
+{
+	unsigned long pfn = pfn0 + ptw_leaf_offset(ptw, ptw->level);
+
+	ptw->folio = folio;
+	ptw->page = folio_page(folio, pfn - folio_pfn(folio));
 }
 
 #ifdef CONFIG_HUGETLB_PAGE
@@ -267,21 +295,12 @@ static enum pt_range_type ptw_hugetlb_leaf(struct pt_range_walk *ptw,
 {
 	pte_t pte = huge_ptep_get(ptw->mm, ptw->addr, entry);
 
-	if (lvl == PT_LVL_PMD)
-		ptw->pmd_shared = hugetlb_pmd_shared(entry);
+	ptw->entry.pte = pte;
+	ptw->pmd_shared = lvl == PT_LVL_PMD && hugetlb_pmd_shared(entry);
 	if (pte_present(pte)) {
-		ptw->pfn = pte_pfn(pte) + ptw_leaf_offset(ptw, lvl);
-		ptw->page = pfn_to_page(ptw->pfn);
-		ptw->folio = page_folio(ptw->page);
-		ptw->writable = huge_pte_write(pte);
-		ptw->young = pte_young(pte);
-		ptw->dirty = huge_pte_dirty(pte);
-		ptw->soft_dirty = pte_soft_dirty(pte);
-		ptw->uffd_wp = huge_pte_uffd_wp(pte);
+		ptw_leaf_folio(ptw, page_folio(pte_page(pte)), pte_pfn(pte));
 		return PTW_FOLIO;
 	}
-	ptw->soft_dirty = pte_swp_soft_dirty(pte);
-	ptw->uffd_wp = pte_swp_uffd_wp_any(pte);
 	return ptw_classify_swp(ptw, pte_to_swp_entry(pte));
 }
 #else
@@ -296,24 +315,16 @@ static enum pt_range_type ptw_hugetlb_leaf(struct pt_range_walk *ptw,
 static enum pt_range_type ptw_thp_pmd(struct pt_range_walk *ptw, pmd_t pmd)
 {
 	if (pmd_present(pmd)) {
-		unsigned long base = ptw->addr & PMD_MASK;
-		struct folio *folio = vm_normal_folio_pmd(ptw->vma, base, pmd);
+		struct folio *folio = vm_normal_folio_pmd(ptw->vma,
+							  ptw->addr & PMD_MASK,
+							  pmd);
 
-		ptw->pfn = pmd_pfn(pmd) + ptw_leaf_offset(ptw, PT_LVL_PMD);
-		ptw->writable = pmd_write(pmd);
-		ptw->young = pmd_young(pmd);
-		ptw->dirty = pmd_dirty(pmd);
-		ptw->soft_dirty = pmd_soft_dirty(pmd);
-		ptw->uffd_wp = pmd_uffd_wp(pmd);
 		if (!folio)
 			return PTW_PFN;	/* the huge zero page, VM_PFNMAP, ... */
-		ptw->folio = folio;
-		ptw->page = folio_page(folio, ptw->pfn - folio_pfn(folio));
+		ptw_leaf_folio(ptw, folio, pmd_pfn(pmd));
 		return PTW_FOLIO;
 	}
 #ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
-	ptw->soft_dirty = pmd_swp_soft_dirty(pmd);
-	ptw->uffd_wp = pmd_swp_uffd_wp(pmd);
 	return ptw_classify_swp(ptw, pmd_to_swp_entry(pmd));
 #else
 	WARN_ONCE(1, "pt_range_walk: non-present PMD %llx\n", (u64)pmd_val(pmd));
@@ -338,10 +349,6 @@ static enum pt_range_type ptw_pud_leaf(struct pt_range_walk *ptw, pud_t pud)
 {
 	if (!pud_present(pud) && !pud_leaf(pud))
 		return PTW_DONE;
-	ptw->pfn = pud_pfn(pud) + ptw_leaf_offset(ptw, PT_LVL_PUD);
-	ptw->writable = pud_write(pud);
-	ptw->young = pud_young(pud);
-	ptw->dirty = pud_dirty(pud);
 	return PTW_PFN;
 }
 #else
@@ -371,13 +378,12 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
 	}
 	__release(ptl);		/* held until ptw_unlock() */
 	ptw->ptl = ptl;
-	ptw_reset_step(ptw);
 	ptw->addr = v->addr;
 	ptw->level = lvl;
 	ptw->entry = e;
 	ptw->nr = v->nr;
-	ptw->size = v->next - v->addr;
 	ptw->next = v->next;
+	ptw->folio = NULL;
 
 	if (ptw->hugetlb)
 		*type = ptw_hugetlb_leaf(ptw, lvl, v->ptp.ptr);
@@ -385,10 +391,125 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
 		*type = ptw_thp_pmd(ptw, e.pmd);
 	else
 		*type = ptw_pud_leaf(ptw, e.pud);
-	if (*type == PTW_DONE)
+	if (*type == PTW_DONE) {
 		WARN_ONCE(1, "pt_range_walk: unexpected level-%u leaf\n", lvl);
+		*type = PTW_SKIP;
+	}
 	return true;
 }
+
+/* --- What a step derives on demand --------------------------------------- */
+
+/**
+ * pt_range_walk_pfn() - the page frame a present step maps at its address
+ * @ptw: the walk, at a PTW_FOLIO or PTW_PFN step
+ *
+ * Return: the pfn mapped at @ptw->addr; the following ones of a PTE run
+ * are in its entries (pt_range_walk_pte()).
+ */
+unsigned long pt_range_walk_pfn(const struct pt_range_walk *ptw)
+{
+	unsigned long pfn = 0;
+
+	if (ptw->hugetlb || ptw->level == PT_LVL_PTE)
+		pfn = pte_pfn(ptw->entry.pte);
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	else if (ptw->level == PT_LVL_PMD)
+		pfn = pmd_pfn(ptw->entry.pmd);
+#endif
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+	else if (ptw->level == PT_LVL_PUD)
+		pfn = pud_pfn(ptw->entry.pud);
+#endif
+	return pfn + ptw_leaf_offset(ptw, ptw->level);
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_pfn);
+
+/**
+ * pt_range_walk_swp() - the swap-type entry a non-present step holds
+ * @ptw: the walk, at a PTW_SWAP, PTW_MARKER, PTW_MIGRATION, PTW_DEVICE or
+ *	PTW_HWPOISON step
+ *
+ * Return: the entry at @ptw->addr; the following slots of a PTW_SWAP run
+ * follow it.
+ */
+swp_entry_t pt_range_walk_swp(const struct pt_range_walk *ptw)
+{
+	swp_entry_t entry = { 0 };
+
+	if (ptw->hugetlb || ptw->level == PT_LVL_PTE)
+		entry = pte_to_swp_entry(ptw->entry.pte);
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+	else if (ptw->level == PT_LVL_PMD)
+		entry = pmd_to_swp_entry(ptw->entry.pmd);
+#endif
+	return entry;
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_swp);
+
+static unsigned int ptw_bits(bool w, bool young, bool dirty, bool sd, bool wp)
+{
+	return (w ? PTW_BIT_WRITE : 0) | (young ? PTW_BIT_YOUNG : 0) |
+	       (dirty ? PTW_BIT_DIRTY : 0) | (sd ? PTW_BIT_SOFT_DIRTY : 0) |
+	       (wp ? PTW_BIT_UFFD_WP : 0);
+}
+
+/**
+ * pt_range_walk_bits() - the write, access, dirty, soft-dirty and uffd-wp
+ *	bits of an entry of the step
+ * @ptw: the walk, at a step other than PTW_NONE
+ * @e: an entry at the step's level: @ptw->entry, the @entry of a
+ *	struct pt_range_folio, or (as .pte) what pt_range_walk_pte() read
+ *
+ * Non-present entries have only soft-dirty and uffd-wp bits.
+ *
+ * Return: the PTW_BIT_* flags set in @e.
+ */
+unsigned int pt_range_walk_bits(const struct pt_range_walk *ptw,
+				union pt_entry e)
+{
+	if (ptw->hugetlb) {
+		pte_t pte = e.pte;
+
+		if (pte_present(pte))
+			return ptw_bits(huge_pte_write(pte), pte_young(pte),
+					huge_pte_dirty(pte), pte_soft_dirty(pte),
+					huge_pte_uffd_wp(pte));
+		return ptw_bits(false, false, false, pte_swp_soft_dirty(pte),
+				pte_swp_uffd_wp_any(pte));
+	}
+	if (ptw->level == PT_LVL_PTE) {
+		pte_t pte = e.pte;
+
+		if (pte_present(pte))
+			return ptw_bits(pte_write(pte), pte_young(pte),
+					pte_dirty(pte), pte_soft_dirty(pte),
+					pte_uffd_wp(pte));
+		return ptw_bits(false, false, false, pte_swp_soft_dirty(pte),
+				pte_swp_uffd_wp_any(pte));
+	}
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	if (ptw->level == PT_LVL_PMD) {
+		pmd_t pmd = e.pmd;
+
+		if (pmd_present(pmd))
+			return ptw_bits(pmd_write(pmd), pmd_young(pmd),
+					pmd_dirty(pmd), pmd_soft_dirty(pmd),
+					pmd_uffd_wp(pmd));
+#ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
+		return ptw_bits(false, false, false, pmd_swp_soft_dirty(pmd),
+				pmd_swp_uffd_wp(pmd));
+#endif
+	}
+#endif
+#ifdef CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD
+	if (ptw->level == PT_LVL_PUD)
+		return ptw_bits(pud_write(e.pud), pud_young(e.pud),
+				pud_dirty(e.pud), false, false);
+#endif
+	return 0;
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_bits);
 
 /* --- The walk ---------------------------------------------------------------- */
 
@@ -418,20 +539,67 @@ static bool ptw_lock_held(struct vm_area_struct *vma)
 /* Describe the run of entries @v as a hole; true if holes are wanted. */
 static bool ptw_hole(struct pt_range_walk *ptw, const struct pt_visit *v)
 {
-	ptw_reset_step(ptw);
 	ptw->addr = v->addr;
-	ptw->size = v->next - v->addr;
 	ptw->level = v->ptp.lvl;
 	ptw->entry = v->entry;
+	ptw->nr = 0;
+	ptw->folio = NULL;
 	ptw->next = v->next;
 	return ptw_wants(ptw, PTW_NONE);
 }
 
 /*
- * The out-of-line half of pt_range_walk_next(): every step but a small
- * folio inside the held PTE table (see <linux/pt_walk.h>).
+ * Find the next PMD-level entry, or hole, from ptw->next on.  After a
+ * PMD-level entry the walk goes on in the same PMD table, which the mmap
+ * or VMA lock the caller holds keeps alive (only munmap frees tables above
+ * the PTE level, and it takes those locks for writing; a shared hugetlb PMD
+ * table is unshared only under the hugetlb VMA lock, held for the walk).
+ * A hole that reaches the end of that table is looked up again from the
+ * root, where it may go on at a higher level: holes stay merged.
  */
-enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw)
+static int ptw_find(struct pt_range_walk *ptw, struct pt_visit *v)
+{
+	unsigned int flags = ptw_wants(ptw, PTW_NONE) ? PT_FIND_HOLES : 0;
+	const unsigned int shift = pt_lvl_shift(PT_LVL_PMD);
+	const unsigned long span = 1UL << (shift + pt_lvl_index_bits(PT_LVL_PMD));
+	unsigned long base = ptw->pmd_addr & ~(span - 1), next = ptw->next;
+	struct pt_ptr ptp = ptw->pmd_ptp;
+	int ret;
+
+	if (ptp.ptr && next - base < span) {
+		ptp = pt_ptr_add(ptp, (next >> shift) - (ptw->pmd_addr >> shift));
+		ret = pt_walk_find_in(ptp, next, ptw->end, PT_LVL_PMD, flags, v);
+		if (ret < 0)
+			return ret;
+		if (ret && !(v->kind == PT_VISIT_NONE && v->next == base + span))
+			goto found;
+		if (!ret)
+			next = base + span;
+		/* Nothing left in the table, or a hole leaving it. */
+		if (!next || next >= ptw->end)
+			return ret;
+	}
+	ret = pt_walk_find(ptw->mm, next, ptw->end, PT_LVL_PMD, flags, v);
+	if (ret <= 0)
+		return ret;
+found:
+	ptw->pmd_ptp = v->ptp.lvl == PT_LVL_PMD ? v->ptp : (struct pt_ptr){};
+	ptw->pmd_addr = v->addr;
+	return ret;
+}
+
+/**
+ * pt_range_walk_next() - step to the next run of the walk
+ * @ptw: the walk, from pt_range_walk_start()
+ *
+ * Releases what the previous step held (the PTE table stays mapped and
+ * locked while the walk is inside it), then describes the next run of
+ * entries of a wanted type in @ptw.
+ *
+ * Return: the type of the run, or PTW_DONE at the end of the walk (all
+ * locks released then).
+ */
+enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
 {
 	enum pt_range_type type;
 	struct pt_visit v;
@@ -453,7 +621,7 @@ enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw)
 		if (ptw->ptep) {
 			while (ptw->next < ptw->table_end) {
 				type = ptw_pte_step(ptw);
-				if (type != PTW_DONE && ptw_wants(ptw, type))
+				if (ptw_wants(ptw, type))
 					return ptw->type = type;
 			}
 			ptw_unlock(ptw);
@@ -462,8 +630,7 @@ enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw)
 		if (ptw->next >= ptw->end)
 			return ptw_finish(ptw);
 
-		ret = pt_walk_find(ptw->mm, ptw->next, ptw->end, PT_LVL_PMD,
-				   ptw_wants(ptw, PTW_NONE) ? PT_FIND_HOLES : 0, &v);
+		ret = ptw_find(ptw, &v);
 		if (ret <= 0)
 			return ptw_finish(ptw);
 		switch (v.kind) {
@@ -490,13 +657,13 @@ enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw)
 		case PT_VISIT_TABLE:
 			/* Holes the caller did not ask for were skipped. */
 			ptw->next = v.addr;
-			/* On failure the PMD changed under us: descend again. */
+			/* On failure the PMD changed under us: look again. */
 			ptw_enter_pte_table(ptw, v.ptp.ptr, v.next);
 			break;
 		case PT_VISIT_LEAF:
 			if (!ptw_huge_leaf(ptw, &v, &type))
 				break;
-			if (type != PTW_DONE && ptw_wants(ptw, type))
+			if (ptw_wants(ptw, type))
 				return ptw->type = type;
 			ptw_unlock(ptw);
 			cond_resched();
@@ -504,7 +671,7 @@ enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw)
 		}
 	}
 }
-EXPORT_SYMBOL_GPL(__pt_range_walk_next);
+EXPORT_SYMBOL_GPL(pt_range_walk_next);
 
 /**
  * pt_range_walk_start() - start a walk over the page tables of a VMA
@@ -512,15 +679,14 @@ EXPORT_SYMBOL_GPL(__pt_range_walk_next);
  * @vma: the VMA, whose mmap lock (read or write) or VMA lock is held
  * @start: page-aligned start of the range, in @vma
  * @end: page-aligned exclusive end of the range, in @vma, above @start
- * @flags: PTW_WANT() of each type of interest, and optionally
- *	PTW_MERGE_BITS.  Entries of other types are skipped, never reported
- *	and never allowed to end the walk.
+ * @flags: PTW_WANT() of each type of interest.  Entries of other types
+ *	are skipped, never reported and never allowed to end the walk.
  *
  * Every address of [@start, @end) is described at most once, and exactly
  * once when every type is wanted.  A misuse (bad range, range outside the
  * VMA, no lock held, nothing wanted) warns once and ends the walk.
  *
- * Return: the type of the first batch, or PTW_DONE.
+ * Return: the type of the first run, or PTW_DONE.
  */
 enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 				       struct vm_area_struct *vma,
@@ -543,6 +709,7 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) ||
 			 !PAGE_ALIGNED(end) || start < vma->vm_start ||
 			 end > vma->vm_end || !(flags & PTW_WANT_ALL) ||
+			 (flags & ~PTW_WANT_ALL) ||
 			 !ptw_lock_held(vma)))
 		return ptw_finish(ptw);
 	if (ptw->hugetlb) {

@@ -89,3 +89,39 @@ int pt_walk_find(struct mm_struct *mm, unsigned long addr, unsigned long end,
 	return ret || st.hole;
 }
 EXPORT_SYMBOL_IF_KUNIT(pt_walk_find);
+
+/**
+ * pt_walk_find_in() - pt_walk_find() from an entry inside a table
+ * @ptp: the entry that maps @addr, in a table the caller keeps alive
+ * @addr: start of the range
+ * @end: exclusive end of the range, above @addr
+ * @min_lvl: lowest level to descend to, at most @ptp.lvl (see
+ *	pt_walk_find())
+ * @flags: PT_FIND_HOLES to be told about empty ranges as well
+ * @found: as for pt_walk_find()
+ *
+ * Looks only at the rest of the table holding @ptp, and what hangs below
+ * it: for walkers that keep their place in a table instead of descending
+ * from the root again for each of its entries.
+ *
+ * Return: 1 if @found was filled, 0 if nothing of interest lies between
+ * @addr and the end of the table or @end, -EINVAL on a misuse.
+ */
+int pt_walk_find_in(struct pt_ptr ptp, unsigned long addr, unsigned long end,
+		    unsigned int min_lvl, unsigned int flags,
+		    struct pt_visit *found)
+{
+	struct pt_find_state st = { .found = found, .flags = flags };
+	struct pt_descent d = {
+		.addr = addr, .end = end, .min_lvl = min_lvl, .priv = &st,
+	};
+	int ret;
+
+	if (WARN_ON_ONCE(addr >= end || min_lvl > ptp.lvl || !ptp.ptr))
+		return -EINVAL;
+	ret = pt_find_descend(&d, ptp);
+	if (ret < 0)
+		return ret;
+	return ret || st.hole;
+}
+EXPORT_SYMBOL_IF_KUNIT(pt_walk_find_in);

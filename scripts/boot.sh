@@ -3,7 +3,8 @@
 # boot.sh ARCH VARIANT INITRAMFS LOG [KERNEL_ARGS...]: boot a built kernel
 # under QEMU (TCG) with the initramfs, keep the console in LOG, and fail if
 # it does not power off by itself within $BOOT_TIMEOUT seconds or never
-# reaches the end of its test scripts.
+# reaches the end of its test scripts.  QEMU_EXTRA adds QEMU options
+# (make bench: BENCH_ICOUNT=1 passes -icount shift=0).
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: boot.sh ARCH VARIANT INITRAMFS LOG [ARGS...]}
@@ -20,7 +21,8 @@ mkdir -p "$(dirname "$log")"
 say "booting $arch $variant (log: $log)"
 start=$SECONDS
 rc=0
-timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_MACHINE[@]}" -smp 2 -m "$QEMU_MEM" \
+# shellcheck disable=SC2086 # QEMU_EXTRA is a list of options
+timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_MACHINE[@]}" -smp 2 -m "$QEMU_MEM" ${QEMU_EXTRA:-} \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=$CONSOLE panic=-1 $HUGE_ARGS $*" </dev/null >"$log" 2>&1 || rc=$?

@@ -51,7 +51,7 @@ run_logged() {
 
 # Per-arch facts: kernel ARCH, cross prefix, image, qemu and its memory,
 # and the hugetlb pages every boot reserves (KUnit and the /proc cases use
-# them).
+# them; HUGE_2M_PAGES, default 16, for the benchmarks' PMD-size pages).
 #
 # An "arch" may also name a geometry, ARCH-NAME (arm64-64k): the kernels of
 # tests/config/ARCH-NAME.config merged over those of ARCH, with objects,
@@ -71,7 +71,7 @@ arch_setup() {
 		KARCH=x86_64; CROSS=; KIMAGE=arch/x86/boot/bzImage
 		QEMU=qemu-system-x86_64; QEMU_MACHINE=(-machine q35 -cpu max)
 		CONSOLE=ttyS0; UCC=gcc
-		HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1"
+		HUGE_ARGS="hugepagesz=2M hugepages=${HUGE_2M_PAGES:-16} hugepagesz=1G hugepages=1"
 		# Emulated persistent memory for the DAX cases: legacy pmem
 		# regions carved out of RAM (E820 type 12), simpler than an
 		# NVDIMM with ACPI NFIT and needing no label area.  q35 puts
@@ -97,7 +97,7 @@ arch_setup() {
 		     QEMU_MEM=8G ;;
 		16K) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=32M hugepages=16"
 		     HUGE_ARGS+=" hugepagesz=1G hugepages=1" ;;
-		*) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=1G hugepages=1"
+		*) HUGE_ARGS="hugepagesz=2M hugepages=${HUGE_2M_PAGES:-16} hugepagesz=1G hugepages=1"
 		   HUGE_ARGS+=" hugepagesz=64K hugepages=16 hugepagesz=32M hugepages=2" ;;
 		esac ;;
 	*) die "unknown arch '$1'; fix: use x86_64 or arm64" ;;

@@ -23,12 +23,17 @@ struct vm_area_struct;
 int pt_walk_find(struct mm_struct *mm, unsigned long addr, unsigned long end,
 		 unsigned int min_lvl, unsigned int flags, struct pt_visit *found);
 
+int pt_walk_find_in(struct pt_ptr ptp, unsigned long addr, unsigned long end,
+		    unsigned int min_lvl, unsigned int flags,
+		    struct pt_visit *found);
+
 /**
  * enum pt_range_type - what a step of pt_range_walk describes
  * @PTW_DONE: the walk is over; nothing is described
  * @PTW_NONE: a hole: nothing is mapped in the range
- * @PTW_FOLIO: present entries mapping consecutive pages of @folio
- * @PTW_MARKER: a PTE marker (uffd-wp, poisoned); @swp holds it
+ * @PTW_FOLIO: present entries mapping normal pages (pages with a folio the
+ *	caller may use); for_each_pt_range_folio() gives their folios
+ * @PTW_MARKER: a PTE marker (uffd-wp, poisoned)
  * @PTW_PFN: present entries with no folio the walker may use: the shared
  *	zero pages, VM_PFNMAP/VM_MIXEDMAP and other special mappings
  * @PTW_SWAP: swap entries for consecutive swap slots
@@ -50,75 +55,57 @@ enum pt_range_type {
 	PTW_NR_TYPES,
 };
 
-/* Flags of pt_range_walk_start(): the types wanted, and how to batch. */
+/* Flags of pt_range_walk_start(): the types wanted. */
 #define PTW_WANT(type)		BIT(type)
 #define PTW_WANT_ALL		(BIT(PTW_NR_TYPES) - BIT(PTW_NONE))
 #define PTW_WANT_MAPPED		(PTW_WANT_ALL & ~PTW_WANT(PTW_NONE))
-/*
- * Batch entries whose access, dirty, write and soft-dirty bits differ, and
- * report those bits ORed.  By default a batch only holds entries with the
- * same bits, so callers that account per page see exactly what a walk
- * entry by entry would see.
- */
-#define PTW_MERGE_BITS		BIT(PTW_NR_TYPES)
 
 /**
  * struct pt_range_walk - a walk over the page tables of one VMA
  * @type: what the last step described
- * @addr: start of the range described (inside its first entry when the
- *	walk started there)
- * @size: bytes described: @nr entries of level @level, clamped to the walk
  * @level: PT_LVL_PTE, PT_LVL_PMD or PT_LVL_PUD (for PTW_NONE, the highest
  *	level of the empty entries)
- * @nr: number of entries in the batch; 0 for PTW_NONE
- * @folio: the folio mapped (PTW_FOLIO), migrating (PTW_MIGRATION) or in
- *	device memory (PTW_DEVICE); NULL otherwise
- * @page: the page of @folio mapped at @addr; NULL without @folio
- * @pfn: the page frame mapped at @addr, for present entries
- * @entry: the value of the first entry of the batch, at level @level
- * @swp: the swap, migration, device, hwpoison or marker entry at @addr
- * @writable: some entry of the batch is writable
- * @young: some entry of the batch is young (accessed)
- * @dirty: some entry of the batch is dirty
- * @soft_dirty: some entry of the batch is soft-dirty
- * @uffd_wp: some entry of the batch is userfaultfd write-protected
+ * @nr: number of entries of level @level in the step; 0 for PTW_NONE
+ * @addr: start of the range described (inside its first entry when the
+ *	walk started there); it ends at pt_range_walk_end()
+ * @entry: the value of the first entry of the step, at level @level; in a
+ *	hugetlb VMA, whatever the level, the huge PTE huge_ptep_get() reads
+ * @folio: the folio being migrated (PTW_MIGRATION), in device memory
+ *	(PTW_DEVICE), or mapped by a leaf above the PTE level (PTW_FOLIO);
+ *	NULL in the runs of PTEs that PTW_FOLIO steps are at the PTE level,
+ *	whose folios for_each_pt_range_folio() resolves
  * @hugetlb: the VMA is a hugetlb VMA
- * @pmd_shared: a hugetlb PMD table holding the entry is shared
- * @nr_pte_tables: statistics: PTE tables mapped and locked so far
+ * @pmd_shared: hugetlb PMD-level steps only: the PMD table is shared
  *
- * The members after @nr_pte_tables are the walk's own.
+ * A step writes only what every caller needs; the rest is derived on
+ * demand: pt_range_walk_end(), pt_range_walk_size(), pt_range_walk_pfn(),
+ * pt_range_walk_swp(), pt_range_walk_bits(), pt_range_walk_pte().
  */
 struct pt_range_walk {
 	enum pt_range_type type;
-	unsigned long addr;
-	unsigned long size;
 	unsigned int level;
 	unsigned int nr;
-	struct folio *folio;
-	struct page *page;
-	unsigned long pfn;
+	unsigned long addr;
 	union pt_entry entry;
-	swp_entry_t swp;
-	bool writable;
-	bool young;
-	bool dirty;
-	bool soft_dirty;
-	bool uffd_wp;
+	struct folio *folio;
 	bool hugetlb;
 	bool pmd_shared;
-	unsigned long nr_pte_tables;
 
 	/* private: */
+	unsigned long next;		/* where the step ends, the next starts */
+	unsigned long end;		/* exclusive end of the walk */
 	struct vm_area_struct *vma;	/* the VMA walked */
 	struct mm_struct *mm;		/* its address space */
-	unsigned long next;		/* where the next step starts */
-	unsigned long end;		/* exclusive end of the walk */
-	unsigned int flags;		/* PTW_WANT() types, PTW_MERGE_BITS */
-	unsigned long max_pfn;		/* highest_memmap_pfn, for the inline step */
+	unsigned int flags;		/* PTW_WANT() types */
+	unsigned long max_pfn;		/* highest_memmap_pfn */
+	struct page *page;		/* the page at @addr of a leaf's @folio */
 	pte_t *ptep;			/* next PTE while inside a table */
 	pte_t *pte_table;		/* the mapped table, for pte_unmap() */
 	unsigned long table_end;	/* end of the walk inside it */
 	spinlock_t *ptl;		/* the page-table lock held, or NULL */
+	struct pt_ptr pmd_ptp;		/* PMD entry of the last PMD-level step */
+	unsigned long pmd_addr;		/* the address it maps */
+	unsigned long nr_pte_tables;	/* PTE tables entered, for the tests */
 	bool vma_locked;		/* the hugetlb VMA lock is held */
 };
 
@@ -126,72 +113,8 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 				       struct vm_area_struct *vma,
 				       unsigned long start, unsigned long end,
 				       unsigned int flags);
-enum pt_range_type __pt_range_walk_next(struct pt_range_walk *ptw);
+enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw);
 void pt_range_walk_done(struct pt_range_walk *ptw);
-
-/*
- * The commonest step, one PTE mapping a small folio inside the PTE table
- * the walk holds, done inline: no call per entry.  Anything else, and every
- * table boundary, goes out of line.  Only where special mappings are marked
- * in the PTE (ARCH_HAS_PTE_SPECIAL) can a present PTE be known to map a
- * normal page without vm_normal_page().
- */
-static __always_inline bool __pt_range_walk_fast(struct pt_range_walk *ptw)
-{
-	struct folio *folio;
-	struct page *page;
-	pte_t pte;
-
-	if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) || !ptw->ptep ||
-	    ptw->next >= ptw->table_end || !(ptw->flags & BIT(PTW_FOLIO)))
-		return false;
-	pte = ptep_get(ptw->ptep);
-	/* A pfn past the memmap is corrupt: vm_normal_page() reports it. */
-	if (!pte_present(pte) || pte_special(pte) ||
-	    pte_pfn(pte) > ptw->max_pfn)
-		return false;
-	page = pte_page(pte);
-	folio = page_folio(page);
-	if (folio_test_large(folio))
-		return false;
-	ptw->type = PTW_FOLIO;
-	ptw->addr = ptw->next;
-	ptw->size = PAGE_SIZE;
-	ptw->level = PT_LVL_PTE;
-	ptw->nr = 1;
-	ptw->folio = folio;
-	ptw->page = page;
-	ptw->pfn = pte_pfn(pte);
-	ptw->entry.pte = pte;
-	ptw->swp.val = 0;
-	ptw->writable = pte_write(pte);
-	ptw->young = pte_young(pte);
-	ptw->dirty = pte_dirty(pte);
-	ptw->soft_dirty = pte_soft_dirty(pte);
-	ptw->uffd_wp = pte_uffd_wp(pte);
-	ptw->pmd_shared = false;
-	ptw->ptep++;
-	ptw->next += PAGE_SIZE;
-	return true;
-}
-
-/**
- * pt_range_walk_next() - step to the next batch of the walk
- * @ptw: the walk, from pt_range_walk_start()
- *
- * Releases what the previous step held (the PTE table stays mapped and
- * locked while the walk is inside it), then describes the next batch of
- * entries of a wanted type in @ptw.
- *
- * Return: the type of the batch, or PTW_DONE at the end of the walk (all
- * locks released then).
- */
-static inline enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
-{
-	if (__pt_range_walk_fast(ptw))
-		return PTW_FOLIO;
-	return __pt_range_walk_next(ptw);
-}
 
 /**
  * for_each_pt_range() - iterate over what maps [start, end) of a VMA
@@ -199,7 +122,7 @@ static inline enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
  * @vma: the VMA
  * @start: page-aligned start, inside @vma
  * @end: page-aligned exclusive end, inside @vma
- * @flags: PTW_WANT() types and PTW_MERGE_BITS
+ * @flags: PTW_WANT() types
  *
  * The body sees each step in @ptw (ptw->type is never PTW_DONE there).
  * Leaving the loop early needs pt_range_walk_done(), which may be called
@@ -223,9 +146,32 @@ __pt_range_walk_iter(struct pt_range_walk *ptw, struct vm_area_struct *vma,
 }
 
 /**
+ * pt_range_walk_end() - the exclusive end of the range a step describes
+ * @ptw: the walk, at a step
+ *
+ * Return: the address the step ends at.
+ */
+static inline unsigned long pt_range_walk_end(const struct pt_range_walk *ptw)
+{
+	return ptw->next;
+}
+
+/**
+ * pt_range_walk_size() - the bytes a step describes
+ * @ptw: the walk, at a step
+ *
+ * Return: pt_range_walk_end() - @ptw->addr: @ptw->nr entries of level
+ * @ptw->level, clamped to the walk.
+ */
+static inline unsigned long pt_range_walk_size(const struct pt_range_walk *ptw)
+{
+	return ptw->next - ptw->addr;
+}
+
+/**
  * pt_range_walk_pte() - read one entry of a PTE-level step
  * @ptw: the walk, at a step with @ptw->level == PT_LVL_PTE and @ptw->nr > 0
- * @i: index of the entry in the batch, below @ptw->nr
+ * @i: index of the entry in the step, below @ptw->nr
  *
  * The PTE table is mapped and locked at such a step, so this reads entry
  * @i under its lock, as a walk entry by entry would.  For walkers whose
@@ -239,5 +185,108 @@ static inline pte_t pt_range_walk_pte(const struct pt_range_walk *ptw,
 	/* The step advanced ptw->ptep past its @nr entries. */
 	return ptep_get(ptw->ptep - ptw->nr + i);
 }
+
+/* The bits pt_range_walk_bits() reports. */
+#define PTW_BIT_WRITE		BIT(0)
+#define PTW_BIT_YOUNG		BIT(1)
+#define PTW_BIT_DIRTY		BIT(2)
+#define PTW_BIT_SOFT_DIRTY	BIT(3)
+#define PTW_BIT_UFFD_WP		BIT(4)
+
+unsigned long pt_range_walk_pfn(const struct pt_range_walk *ptw);
+swp_entry_t pt_range_walk_swp(const struct pt_range_walk *ptw);
+unsigned int pt_range_walk_bits(const struct pt_range_walk *ptw,
+				union pt_entry e);
+
+/**
+ * struct pt_range_folio - consecutive pages of one folio in a PTW_FOLIO step
+ * @folio: the folio
+ * @page: the page mapped at @addr
+ * @addr: the address of the first page
+ * @nr: the number of pages, mapped at consecutive addresses
+ * @entry: the first entry mapping them: a PTE at the PTE level, else the
+ *	step's @entry.  Every entry of the batch has the same access, dirty,
+ *	write, soft-dirty and uffd-wp bits (pt_range_walk_bits()).
+ * @pos: private: entries of the step already handed out
+ */
+struct pt_range_folio {
+	struct folio *folio;
+	struct page *page;
+	unsigned long addr;
+	unsigned int nr;
+	union pt_entry entry;
+	unsigned int pos;
+};
+
+unsigned int __pt_range_folio_batch(pte_t *ptep, pte_t pte,
+				    struct folio *folio, unsigned int max_nr);
+
+static inline struct pt_range_folio *
+__pt_range_folio_first(struct pt_range_folio *f)
+{
+	f->pos = 0;
+	return f;
+}
+
+/* The whole folio of a leaf, or the one resolved out of line. */
+static inline bool __pt_range_folio_leaf(const struct pt_range_walk *ptw,
+					 struct pt_range_folio *f)
+{
+	f->folio = ptw->folio;
+	f->page = ptw->page;
+	f->addr = ptw->addr;
+	f->nr = pt_range_walk_size(ptw) >> PAGE_SHIFT;
+	f->entry = ptw->entry;
+	f->pos = ptw->nr;
+	return true;
+}
+
+/*
+ * The next batch of a PTW_FOLIO step.  Inline, so that the caller's loop
+ * keeps @f in registers: an order-0 folio costs one PTE read and one
+ * struct page read; a large folio one call for the whole batch.
+ */
+static __always_inline bool pt_range_folio_next(const struct pt_range_walk *ptw,
+						struct pt_range_folio *f)
+{
+	pte_t *ptep;
+	struct page *page;
+	struct folio *folio;
+	unsigned int nr = 1;
+	pte_t pte;
+
+	if (f->pos >= ptw->nr)
+		return false;
+	if (ptw->folio)
+		return __pt_range_folio_leaf(ptw, f);
+	/* A PTE run: every entry maps a normal page, pte_page() finds it. */
+	ptep = ptw->ptep - ptw->nr + f->pos;
+	pte = ptep_get(ptep);
+	page = pte_page(pte);
+	folio = page_folio(page);
+	if (folio_test_large(folio))
+		nr = __pt_range_folio_batch(ptep, pte, folio, ptw->nr - f->pos);
+	f->folio = folio;
+	f->page = page;
+	f->addr = ptw->addr + ((unsigned long)f->pos << PAGE_SHIFT);
+	f->nr = nr;
+	f->entry.pte = pte;
+	f->pos += nr;
+	return true;
+}
+
+/**
+ * for_each_pt_range_folio() - the folios of a PTW_FOLIO step
+ * @ptw: the walk, at a PTW_FOLIO step
+ * @f: a struct pt_range_folio on the caller's stack
+ *
+ * Resolves the folios of the step only when asked, in the caller's loop:
+ * each order-0 folio, and each batch of consecutive pages of a large folio
+ * mapped at consecutive addresses by entries with the same bits, once.
+ * A leaf above the PTE level is one batch of all its pages in the step.
+ */
+#define for_each_pt_range_folio(ptw, f)					\
+	for (struct pt_range_folio *__f = __pt_range_folio_first(f);	\
+	     pt_range_folio_next(ptw, __f);)
 
 #endif /* _LINUX_PT_WALK_H */

@@ -16,6 +16,14 @@ range it covers clamped to the walk. End addresses follow the
 pXd_addr_end() convention, so the last entry of the address space ends
 at 0.
 
+The loop counts entries, not addresses: how many entries of its table
+the walk covers is computed once, and a visit's range only when it is
+visited, so a run of empty entries is scanned with one test per entry.
+PT_DEFINE_DESCENT_RUNS() is the same descent with runs of plain leaves
+(present, not contiguous) visited at once, for visitors that batch them;
+in the userspace model it costs what a hand-written per-level cascade
+does per dense entry.
+
 The descent takes no lock and knows nothing of folios; its users follow.
 M
 )

@@ -7,34 +7,32 @@ maximal run of empty entries (of any levels) in a range. It reads
 entries locklessly and takes no lock.
 
 On top of it, add pt_range_walk: an iterator (start/next/done, and
-for_each_pt_range()) that describes what maps a range of a VMA, one
-batch of entries at a time: a hole, a folio, a PTE marker, a PFN
-mapping, swap, migration, device or hwpoison entries, with the range,
-level, number of entries, folio and page, pfn, entry value and swap
-entry, and the access, dirty, write, soft-dirty and uffd-wp bits of the
-batch. Callers name the types they want; the others are skipped, never
-allowed to end the walk, and an entry of unknown type warns once and is
-skipped.
+for_each_pt_range()) that describes what maps a range of a VMA, one run
+of entries at a time: a hole, normal pages (folios), a PTE marker, a PFN
+mapping, swap, migration, device or hwpoison entries. A step stores only
+its type, start, end, level, entry count and first entry (and, where one
+is known without work, the folio); the pfn, swap entry and the write,
+access, dirty, soft-dirty and uffd-wp bits are derived on demand. Callers
+name the types they want; the others are skipped, never allowed to end
+the walk, and an entry of unknown type warns once and is skipped.
 
-Unlike one descent and one lock per entry, the walk keeps its place
-inside a PTE table: it descends once per table, maps and locks the table
-once, and steps from entry to entry until the table ends, when it drops
-the lock and calls cond_resched(); it does so after every step outside a
-PTE table too (a huge leaf or a hole), so a long run of huge leaves
-never goes without a reschedule. The commonest step, a PTE mapping a
-small folio inside the held table, is inline in pt_range_walk_next();
-any other entry, and every table boundary, goes out of line. Leaves
-above the PTE level, present or not, are locked and re-validated before
-they are described; when they changed, the walk descends again. hugetlb
-entries are read as the PMD, PUD and contiguous leaves they are, under
-the hugetlb lock for their size, with the hugetlb VMA lock held once for
-the whole walk.
-
-Batches are clamped to the walk, the table, the VMA and the folio. By
-default a batch holds entries with identical bits, so per-page
-accounting is unchanged; PTW_MERGE_BITS batches across
-access/dirty/write/soft-dirty differences and reports them ORed. arm64
-contiguous blocks are stepped over whole.
+Speed is the point. The walk keeps its place inside a PTE table (one
+lock per table) and, after a PMD-level entry, in the PMD table too
+(pt_walk_find_in(): no descent from the root per PMD). Inside a PTE
+table a step is a run: present PTEs mapping normal pages are found with
+one test of each entry where ARCH_HAS_PTE_SPECIAL marks special
+mappings, and their folios are resolved only if the caller asks, by
+for_each_pt_range_folio(), inline in the caller's loop: order-0 folios
+one by one, large folios as batches of consecutive pages mapped with the
+same bits, so accounting a batch at a time is exact. arm64 contiguous
+blocks are read once. Leaving a table drops its lock and calls
+cond_resched(); so does every step outside a PTE table (a huge leaf or a
+hole), so a long run of huge leaves never goes without a reschedule.
+Leaves above the PTE level, present or not, are locked and re-validated
+before they are described; when they changed, the walk looks again.
+hugetlb entries are read as the PMD, PUD and contiguous leaves they are,
+under the hugetlb lock for their size, with the hugetlb VMA lock held
+once for the whole walk.
 
 Misuse (an empty, unaligned or out-of-VMA range, no mmap or VMA lock
 held, no type wanted) warns once and ends the walk; done() is

@@ -28,12 +28,19 @@ and, on arm64, contiguous PTE and PMD sizes, swap, migration, hwpoison and
 marker entries, a VM_PFNMAP mapping, and holes above the PTE level.  Every
 page is compared with what an equivalent walk_page_range() walker gathers
 from the same tables in the same run; the case also checks the expected
-type, level and batch size.  One more case checks that walking N full PTE
-tables locks exactly N tables, one that misuse ends the walk cleanly, and
-a slow one that times 65,536 present PTEs walked by walk_page_range()
-with pte_entry, with pmd_entry, by a bare per-PMD scan and by
-pt_range_walk, side by side, checking that every walker counts them all.
-It uses mm internals that are not exported, so it is built in only.
+type, level and run length, and that the folio batches of every run
+cover it once, each page the one vm_normal_page() finds, with the same
+bits.  One more case checks that walking N full PTE tables locks exactly
+N tables, one that misuse ends the walk cleanly.
+
+A fourth suite, pt_range_walk_bench, times the walkers side by side:
+a bare per-PMD scan, walk_page_range() with pmd_entry and with pte_entry,
+and pt_range_walk, counting present pages and resolving folios, on dense
+4K, sparse, 64K mTHP, PMD THP, 2M hugetlb and swap-entry mappings, each
+checked before it is timed; every walker must count the same.  By
+default it is a small smoke run; pt_range_walk_bench.mb= and .reps= make
+it a benchmark.  Both use mm internals that are not exported, so they are
+built in only.
 
 The geometry checks live in pt_geom_cases.h, which the pt_walk project's
 userspace harness compiles too, so both run the same cases.
@@ -41,7 +48,7 @@ M
 )
 FILES=(tests/kunit/pt_geom_levels.h tests/kunit/pt_geom_cases.h
        tests/kunit/pt_geom_kunit.c tests/kunit/pt_walk_live_kunit.c
-       tests/kunit/pt_range_walk_kunit.c
+       tests/kunit/pt_range_walk_kunit.c tests/kunit/pt_range_walk_bench.c
        tests/kunit/Makefile tests/kunit/.kunitconfig)
 edit() {
 	python3 - <<'PY'

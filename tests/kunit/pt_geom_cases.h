@@ -70,6 +70,8 @@ struct ptg_run {
 	struct ptg_rec *rec;
 	unsigned int nr_rec;
 	unsigned int max_rec;
+	/* Runs of plain leaves PT_DEFINE_DESCENT_RUNS() merged, in all. */
+	unsigned long merged;
 };
 
 /* Count a check; report the first failure of a run, with its place. */
@@ -362,13 +364,94 @@ static bool ptg_verify(struct ptg_run *r, unsigned long start,
 	return PTG_CHECK(r, at == end, "walk stopped at %lx, end %lx", at, end);
 }
 
+/* --- The descent that merges runs of plain leaves ----------------------- */
+
+/* A plain leaf: present and not part of a contiguous block. */
+static bool ptg_rec_plain(const struct ptg_run *r, const struct ptg_rec *v)
+{
+	return v->kind == PT_VISIT_LEAF && (v->entry & PTG_VALID) &&
+	       !((v->entry & PTG_CONT) && r->g->cont_lg2[v->lvl]);
+}
+
+/* Does a table of level @lvl start at @va?  A run never crosses one. */
+static bool ptg_table_start(const struct ptg_run *r, unsigned long va,
+			    unsigned int lvl)
+{
+	unsigned int s = lvl + 1U < r->g->levels ? ptg_shift(r->g, lvl + 1) :
+			 ptg_vabits(r->g);
+
+	return s < 64 && !(va & ((1UL << s) - 1));
+}
+
+struct ptg_runs_state {
+	struct ptg_run *r;
+	unsigned int at;
+};
+
+/*
+ * Each visit must be the next visit of the walk ptg_walk() recorded, merged
+ * with the plain leaves that follow it in its table when it is one.
+ */
+static __always_inline int ptg_check_run(struct pt_descent *d,
+					 const struct pt_visit *v)
+{
+	struct ptg_runs_state *st = d->priv;
+	struct ptg_run *r = st->r;
+	const struct ptg_rec *n;
+	struct ptg_rec want;
+
+	if (!PTG_CHECK(r, st->at < r->nr_rec, "run visit at %lx after the last",
+		       v->addr))
+		return -EINVAL;
+	want = r->rec[st->at++];
+	for (; ptg_rec_plain(r, &want) && st->at < r->nr_rec; st->at++) {
+		n = &r->rec[st->at];
+		if (!ptg_rec_plain(r, n) || n->lvl != want.lvl ||
+		    n->addr != want.next || ptg_table_start(r, n->addr, n->lvl))
+			break;
+		want.next = n->next;
+		want.nr += n->nr;
+	}
+	r->merged += want.nr > 1 && ptg_rec_plain(r, &want);
+	if (!PTG_CHECK(r, v->addr == want.addr && v->next == want.next &&
+		       v->nr == want.nr && v->entry.val == want.entry &&
+		       v->ptp.lvl == want.lvl && v->kind == want.kind,
+		       "run visit [%lx, %lx) nr %lu kind %d, expected [%lx, %lx) nr %lu kind %d",
+		       v->addr, v->next, v->nr, v->kind, want.addr, want.next,
+		       want.nr, want.kind))
+		return -EINVAL;
+	return 0;
+}
+
+PT_DEFINE_DESCENT_RUNS(ptg_descend_runs, ptg_check_run)
+
+/* Walk again with runs merged: the visits ptg_walk() recorded, merged. */
+static bool ptg_verify_runs(struct ptg_run *r, unsigned long start,
+			    unsigned long end, unsigned int min_lvl)
+{
+	struct ptg_runs_state st = { .r = r };
+	struct pt_descent d = {
+		.addr = start, .end = end, .min_lvl = min_lvl, .priv = &st,
+	};
+	int ret;
+
+	do {
+		ret = ptg_descend_runs(&d, ptg_root(r->root, d.addr));
+	} while (!ret && d.addr != d.end);
+	return PTG_CHECK(r, ret == 0, "runs walk [%lx, %lx) returned %d",
+			 start, end, ret) &&
+	       PTG_CHECK(r, st.at == r->nr_rec, "runs walk ended at visit %u of %u",
+			 st.at, r->nr_rec);
+}
+
 static bool ptg_walk_verify(struct ptg_run *r, unsigned long start,
 			    unsigned long end, unsigned int min_lvl)
 {
 	int ret = ptg_walk(r, start, end, min_lvl);
 
 	return PTG_CHECK(r, ret == 0, "walk [%lx, %lx) returned %d", start, end, ret) &&
-	       ptg_verify(r, start, end, min_lvl);
+	       ptg_verify(r, start, end, min_lvl) &&
+	       ptg_verify_runs(r, start, end, min_lvl);
 }
 
 /* --- Fixture --------------------------------------------------------------- */
@@ -674,6 +757,59 @@ static void ptg_case_random(struct ptg_run *r)
 	PTG_CHECK(r, ops >= 1000, "only %u map/unmap operations", ops);
 }
 
+/*
+ * Runs of plain leaves, each one visit with PT_DEFINE_DESCENT_RUNS(): cut
+ * by a swap entry, a contiguous block and the end of a table, at the PTE
+ * and the PMD level, and entered in the middle.
+ */
+static void ptg_case_runs(struct ptg_run *r)
+{
+	const struct pt_geom *g = r->g;
+	unsigned long esz = 1UL << g->granule_lg2, t = 1UL << ptg_shift(g, 1);
+	unsigned long base = 2 * t, e = ptg_entries(g, 0), blk = 0;
+	struct ptg_leaf leaf;
+	unsigned int i;
+
+	/* Pages 0-8 with a swap entry at 5; e - 2 to e + 1 across two tables. */
+	for (i = 0; i < 13; i++) {
+		leaf = (struct ptg_leaf){ .va = base + (i < 9 ? i : e - 11 + i) * esz,
+					  .size = esz, .oa = (i + 1) * esz * 8,
+					  .lvl = 0, .swap = i == 5 };
+		if (!ptg_map(r, &leaf))
+			return;
+	}
+	/* 128 entries in: aligned for every block size of ptg_geoms[]. */
+	if (g->cont_lg2[0]) {
+		blk = 1UL << g->cont_lg2[0];
+		leaf = (struct ptg_leaf){ .va = base + 128 * esz, .size = blk * esz,
+					  .oa = 0x1000 * esz, .lvl = 0, .cont = true };
+		if (!ptg_map(r, &leaf))
+			return;
+	}
+	for (i = 0; i < 2; i++) {
+		leaf = (struct ptg_leaf){ .va = base + (128 + blk + i) * esz,
+					  .size = esz, .oa = (0x200 + i) * esz,
+					  .lvl = 0 };
+		if (!ptg_map(r, &leaf))
+			return;
+		leaf = (struct ptg_leaf){ .va = (8 + i) * t, .size = t,
+					  .oa = (16 + i) * t, .lvl = 1 };
+		if ((g->leaf_levels & 2) && !ptg_map(r, &leaf))
+			return;
+	}
+	/* [0, 5), [6, 9), after the block, either side of the table end. */
+	r->merged = 0;
+	if (!ptg_walk_verify(r, t, 10 * t, 0))
+		return;
+	PTG_CHECK(r, r->merged == 5 + !!(g->leaf_levels & 2),
+		  "%lu runs merged", r->merged);
+	/* Entered in the middle of a run, left in the middle of another. */
+	r->merged = 0;
+	if (!ptg_walk_verify(r, base + 2 * esz + 1, base + 7 * esz + 5, 0))
+		return;
+	PTG_CHECK(r, r->merged == 2, "%lu runs merged in part", r->merged);
+}
+
 struct ptg_case {
 	const char *name;
 	void (*fn)(struct ptg_run *r);
@@ -687,6 +823,7 @@ static const struct ptg_case ptg_cases[] = {
 	{ "last_entry", ptg_case_last_entry },
 	{ "empty_and_min_lvl", ptg_case_empty_and_min_lvl },
 	{ "random", ptg_case_random },
+	{ "runs", ptg_case_runs },
 };
 
 /* Run one case on one geometry; returns the number of checks made. */

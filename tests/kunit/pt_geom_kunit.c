@@ -59,8 +59,9 @@ PTG_KUNIT_CASE(3, unaligned)
 PTG_KUNIT_CASE(4, last_entry)
 PTG_KUNIT_CASE(5, empty_and_min_lvl)
 PTG_KUNIT_CASE(6, random)
+PTG_KUNIT_CASE(7, runs)
 
-static_assert(ARRAY_SIZE(ptg_cases) == 7);
+static_assert(ARRAY_SIZE(ptg_cases) == 8);
 
 static struct kunit_case pt_geom_test_cases[] = {
 	KUNIT_CASE_PARAM(ptg_test_tiling, ptg_geom_gen_params),
@@ -70,6 +71,7 @@ static struct kunit_case pt_geom_test_cases[] = {
 	KUNIT_CASE_PARAM(ptg_test_last_entry, ptg_geom_gen_params),
 	KUNIT_CASE_PARAM(ptg_test_empty_and_min_lvl, ptg_geom_gen_params),
 	KUNIT_CASE_PARAM(ptg_test_random, ptg_geom_gen_params),
+	KUNIT_CASE_PARAM(ptg_test_runs, ptg_geom_gen_params),
 	{}
 };
 

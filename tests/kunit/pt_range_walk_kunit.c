@@ -23,7 +23,6 @@
 #include <linux/pagewalk.h>
 #include <linux/pt_walk.h>
 #include <linux/swapops.h>
-#include <linux/timex.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
@@ -164,31 +163,56 @@ static bool ptwt_step_locked(const struct pt_range_walk *ptw)
 }
 
 /*
- * The page and folio of every entry of a PTE-level step are what
- * vm_normal_page() finds in the entry, read under the lock the step holds.
+ * The folios for_each_pt_range_folio() gives for a step cover it once, in
+ * order, and each page is what vm_normal_page() (or, for a leaf above the
+ * PTE level, the leaf's pfn) finds, read under the lock the step holds.  A
+ * PFN step maps no page vm_normal_page() finds.  Returns the largest batch.
  */
-static void ptwt_check_pages(struct kunit *test, struct vm_area_struct *vma,
-			     const struct pt_range_walk *ptw)
+static unsigned int ptwt_check_pages(struct kunit *test,
+				     struct vm_area_struct *vma,
+				     const struct pt_range_walk *ptw)
 {
-	unsigned int i;
+	unsigned long expect = ptw->addr, pfn0 = pt_range_walk_pfn(ptw);
+	struct pt_range_folio f;
+	unsigned int i, largest = 0;
 
-	if (ptw->hugetlb || ptw->level != PT_LVL_PTE ||
-	    (ptw->type != PTW_FOLIO && ptw->type != PTW_PFN))
-		return;
-	for (i = 0; i < ptw->nr; i++) {
-		unsigned long addr = ptw->addr + i * PAGE_SIZE;
-		pte_t pte = pt_range_walk_pte(ptw, i);
-		struct page *page = vm_normal_page(vma, addr, pte);
+	if (ptw->type == PTW_PFN && !ptw->hugetlb && ptw->level == PT_LVL_PTE)
+		for (i = 0; i < ptw->nr; i++)
+			KUNIT_EXPECT_NULL_MSG(test,
+					      vm_normal_page(vma, ptw->addr + i * PAGE_SIZE,
+							     pt_range_walk_pte(ptw, i)),
+					      "%lx: a PFN step with a page", ptw->addr);
+	if (ptw->type != PTW_FOLIO)
+		return 0;
+	for_each_pt_range_folio(ptw, &f) {
+		KUNIT_EXPECT_EQ_MSG(test, f.addr, expect, "a folio batch skipped or repeated");
+		KUNIT_EXPECT_GT(test, f.nr, 0U);
+		largest = max(largest, f.nr);
+		expect = f.addr + f.nr * PAGE_SIZE;
+		for (i = 0; i < f.nr; i++) {
+			unsigned long addr = f.addr + i * PAGE_SIZE;
+			struct page *page;
 
-		if (ptw->type == PTW_PFN) {
-			KUNIT_EXPECT_NULL_MSG(test, page, "%lx: a PFN step with a page", addr);
-			continue;
+			if (ptw->level == PT_LVL_PTE) {
+				unsigned int at = (addr - ptw->addr) >> PAGE_SHIFT;
+				union pt_entry e = { .pte = pt_range_walk_pte(ptw, at) };
+
+				page = vm_normal_page(vma, addr, e.pte);
+				KUNIT_EXPECT_EQ_MSG(test, pt_range_walk_bits(ptw, e),
+						    pt_range_walk_bits(ptw, f.entry),
+						    "%lx: a batch with mixed bits", addr);
+			} else {
+				page = pfn_to_page(pfn0 + ((addr - ptw->addr) >> PAGE_SHIFT));
+			}
+			KUNIT_EXPECT_PTR_EQ_MSG(test, nth_page(f.page, i), page,
+						"%lx: page %u of a batch of %u", addr, i, f.nr);
+			if (page)
+				KUNIT_EXPECT_PTR_EQ(test, f.folio, page_folio(page));
 		}
-		KUNIT_EXPECT_PTR_EQ_MSG(test, nth_page(ptw->page, i), page,
-					"%lx: page of entry %u of %u", addr, i, ptw->nr);
-		if (page)
-			KUNIT_EXPECT_PTR_EQ(test, ptw->folio, page_folio(page));
 	}
+	KUNIT_EXPECT_EQ_MSG(test, expect, pt_range_walk_end(ptw),
+			    "the folio batches do not cover the step");
+	return largest;
 }
 
 struct ptwt_counts {
@@ -197,6 +221,7 @@ struct ptwt_counts {
 	unsigned long pte_tables;
 	unsigned int max_level[PTW_NR_TYPES];
 	unsigned int max_nr[PTW_NR_TYPES];
+	unsigned int max_batch;		/* largest folio batch */
 };
 
 /*
@@ -235,35 +260,41 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 			PTWT_PRESENT : PTWT_NONPRESENT;
 
 		c->steps[ptw.type]++;
-		c->pages += ptw.size >> PAGE_SHIFT;
+		c->pages += pt_range_walk_size(&ptw) >> PAGE_SHIFT;
 		/* Only a hole above the PTE level is returned without a lock. */
 		if (ptw.type != PTW_NONE || ptw.level == PT_LVL_PTE)
 			KUNIT_EXPECT_TRUE_MSG(test, ptwt_step_locked(&ptw),
 					      "%lx: type %d level %u step without its lock",
 					      ptw.addr, ptw.type, ptw.level);
-		ptwt_check_pages(test, vma, &ptw);
+		c->max_batch = max(c->max_batch, ptwt_check_pages(test, vma, &ptw));
 		c->max_level[ptw.type] = max(c->max_level[ptw.type], ptw.level);
 		c->max_nr[ptw.type] = max(c->max_nr[ptw.type], ptw.nr);
 		if (all)
 			KUNIT_EXPECT_EQ_MSG(test, ptw.addr, expect, "a gap or an overlap");
 		KUNIT_EXPECT_GE(test, ptw.addr, expect);
-		KUNIT_EXPECT_GT(test, ptw.size, 0UL);
-		KUNIT_EXPECT_LE(test, ptw.addr + ptw.size, end);
+		KUNIT_EXPECT_GT(test, pt_range_walk_size(&ptw), 0UL);
+		KUNIT_EXPECT_LE(test, ptw.addr + pt_range_walk_size(&ptw), end);
 		if (ptw.type != PTW_NONE)
 			KUNIT_EXPECT_EQ(test, (unsigned long)ptw.nr,
-					pt_nr_entries(ptw.addr, ptw.addr + ptw.size, ptw.level));
-		expect = ptw.addr + ptw.size;
-		for (i = 0; i < ptw.size >> PAGE_SHIFT; i++) {
+					pt_nr_entries(ptw.addr, pt_range_walk_end(&ptw),
+						      ptw.level));
+		expect = ptw.addr + pt_range_walk_size(&ptw);
+		for (i = 0; i < pt_range_walk_size(&ptw) >> PAGE_SHIFT; i++) {
 			unsigned long addr = ptw.addr + i * PAGE_SIZE;
 			const struct ptwt_fact *f = &o.facts[(addr - start) >> PAGE_SHIFT];
 			unsigned long val;
 
-			if (kind == PTWT_PRESENT)
-				val = ptw.pfn + i;
+			swp_entry_t swp = pt_range_walk_swp(&ptw);
+
+			/* A PTE run maps pages of many folios: read entry i. */
+			if (kind == PTWT_PRESENT && ptw.level == PT_LVL_PTE)
+				val = pte_pfn(pt_range_walk_pte(&ptw, i));
+			else if (kind == PTWT_PRESENT)
+				val = pt_range_walk_pfn(&ptw) + i;
 			else if (ptw.type == PTW_SWAP)
-				val = swp_entry(swp_type(ptw.swp), swp_offset(ptw.swp) + i).val;
+				val = swp_entry(swp_type(swp), swp_offset(swp) + i).val;
 			else
-				val = ptw.swp.val;
+				val = swp.val;
 			if (f->kind != kind || (kind != PTWT_NONE &&
 						(f->val != val || f->lvl != ptw.level))) {
 				KUNIT_FAIL(test,
@@ -350,7 +381,7 @@ static void ptw_test_zero_page(struct kunit *test)
 			    PTW_WANT(PTW_PFN));
 	KUNIT_EXPECT_EQ(test, ptw.type, PTW_PFN);
 	KUNIT_EXPECT_EQ(test, ptw.addr, addr + PAGE_SIZE);
-	KUNIT_EXPECT_EQ(test, ptw.pfn, my_zero_pfn(addr + PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, pt_range_walk_pfn(&ptw), my_zero_pfn(addr + PAGE_SIZE));
 	KUNIT_EXPECT_NULL(test, ptw.folio);
 	pt_range_walk_done(&ptw);
 	mmap_read_unlock(mm);
@@ -396,11 +427,12 @@ static void ptw_test_mthp(struct kunit *test)
 	ptwt_touch(test, ALIGN(addr, size) + PAGE_SIZE);
 	WRITE_ONCE(huge_anon_orders_always, saved);
 	ptwt_compare(test, addr, addr + 4 * size, PTW_WANT_ALL, &c);
-	if (c.max_nr[PTW_FOLIO] == 1)
+	if (c.max_batch == 1)
 		kunit_skip(test, "the fault got no %luK folio", size >> 10);
-	/* The PTE-mapped large folio comes back as one batch. */
+	/* The PTE-mapped large folio comes back as one run, one batch. */
 	KUNIT_EXPECT_EQ(test, c.steps[PTW_FOLIO], 1UL);
 	KUNIT_EXPECT_EQ(test, c.max_nr[PTW_FOLIO], 1U << order);
+	KUNIT_EXPECT_EQ(test, c.max_batch, 1U << order);
 	KUNIT_EXPECT_EQ(test, c.max_level[PTW_FOLIO], (unsigned int)PT_LVL_PTE);
 #else
 	kunit_skip(test, "no CONFIG_TRANSPARENT_HUGEPAGE");
@@ -597,7 +629,7 @@ static void ptw_test_pfnmap(struct kunit *test)
 	pt_range_walk_start(&ptw, find_vma(mm, addr), addr, addr + 4 * PAGE_SIZE,
 			    PTW_WANT_MAPPED);
 	KUNIT_EXPECT_EQ(test, ptw.type, PTW_PFN);
-	KUNIT_EXPECT_EQ(test, ptw.pfn, page_to_pfn(page));
+	KUNIT_EXPECT_EQ(test, pt_range_walk_pfn(&ptw), page_to_pfn(page));
 	pt_range_walk_done(&ptw);
 	mmap_read_unlock(mm);
 	/* The mm, and with it the mapping, is gone before this runs. */
@@ -620,7 +652,7 @@ static void ptw_test_holes(struct kunit *test)
 	mmap_read_lock(mm);
 	for_each_pt_range(&ptw, find_vma(mm, addr), addr, addr + len, PTW_WANT_ALL) {
 		KUNIT_EXPECT_EQ(test, ptw.addr, expect);
-		expect = ptw.addr + ptw.size;
+		expect = ptw.addr + pt_range_walk_size(&ptw);
 		if (ptw.type == PTW_NONE)
 			highest = max_t(unsigned long, highest, ptw.level);
 		n++;
@@ -701,8 +733,8 @@ ptwt_walk_at(struct kunit *test, struct vm_area_struct *vma, unsigned long start
 
 	for_each_pt_range(&ptw, vma, start, end, PTW_WANT_ALL) {
 		KUNIT_EXPECT_EQ_MSG(test, ptw.addr, expect, "a gap or an overlap");
-		expect = ptw.addr + ptw.size;
-		if (ptw.addr <= at && at < ptw.addr + ptw.size) {
+		expect = ptw.addr + pt_range_walk_size(&ptw);
+		if (ptw.addr <= at && at < ptw.addr + pt_range_walk_size(&ptw)) {
 			type = ptw.type;
 			*at_step = ptw;
 		}
@@ -753,12 +785,12 @@ ptwt_pfn_leaf_walk(struct kunit *test, unsigned long addr, unsigned long len,
 	KUNIT_EXPECT_EQ(test, type, PTW_PFN);
 	KUNIT_EXPECT_EQ(test, step.level, lvl);
 	KUNIT_EXPECT_EQ(test, step.addr, at);
-	KUNIT_EXPECT_EQ(test, step.size, size);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_size(&step), size);
 	KUNIT_EXPECT_EQ(test, step.nr, 1U);
-	KUNIT_EXPECT_EQ(test, step.pfn, pfn);
-	KUNIT_EXPECT_EQ(test, step.writable, writable);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_pfn(&step), pfn);
+	KUNIT_EXPECT_EQ(test, !!(pt_range_walk_bits(&step, step.entry) & PTW_BIT_WRITE),
+			writable);
 	KUNIT_EXPECT_NULL(test, step.folio);
-	KUNIT_EXPECT_NULL(test, step.page);
 	KUNIT_EXPECT_EQ(test, pfn_steps, 1U);
 }
 
@@ -833,7 +865,7 @@ static void ptw_test_bad_pmd(struct kunit *test)
 	mmap_read_unlock(mm);
 	KUNIT_EXPECT_EQ(test, type, PTW_NONE);
 	KUNIT_EXPECT_EQ(test, step.addr, bad);
-	KUNIT_EXPECT_GE(test, step.addr + step.size, bad + PMD_SIZE);
+	KUNIT_EXPECT_GE(test, step.addr + pt_range_walk_size(&step), bad + PMD_SIZE);
 
 	/* Never leave the entry to the teardown of the page tables. */
 	mmap_write_lock(mm);
@@ -961,140 +993,6 @@ static void ptw_test_resched(struct kunit *test)
 	KUNIT_EXPECT_FALSE_MSG(test, pending, "no reschedule between two PMD leaves");
 }
 
-/* --- Speed, side by side with the incumbents, in the same run ------------- */
-
-static int ptwb_pte_entry(pte_t *pte, unsigned long addr, unsigned long next,
-			  struct mm_walk *walk)
-{
-	if (pte_present(ptep_get(pte)))
-		(*(unsigned long *)walk->private)++;
-	return 0;
-}
-
-/* What the faster walk_page_range() users do: their own PTE loop. */
-static int ptwb_pmd_entry(pmd_t *pmdp, unsigned long addr, unsigned long end,
-			  struct mm_walk *walk)
-{
-	unsigned long *n = walk->private;
-	spinlock_t *ptl;	/* the PTE table's */
-	pte_t *pte, *start;
-
-	start = pte_offset_map_lock(walk->mm, pmdp, addr, &ptl);
-	if (!start) {
-		walk->action = ACTION_AGAIN;
-		return 0;
-	}
-	for (pte = start; addr < end; addr += PAGE_SIZE, pte++)
-		if (pte_present(ptep_get(pte)))
-			(*n)++;
-	pte_unmap_unlock(start, ptl);
-	return 0;
-}
-
-static const struct mm_walk_ops ptwb_pte_ops = {
-	.pte_entry = ptwb_pte_entry,
-	.walk_lock = PGWALK_RDLOCK,
-};
-
-static const struct mm_walk_ops ptwb_pmd_ops = {
-	.pmd_entry = ptwb_pmd_entry,
-	.walk_lock = PGWALK_RDLOCK,
-};
-
-/* The floor: descend once per PMD, read each PTE once. */
-static unsigned long ptwb_bare(struct mm_struct *mm, unsigned long start,
-			       unsigned long end)
-{
-	unsigned long addr, n = 0, next;
-
-	for (addr = start; addr < end; addr = next) {
-		pmd_t *pmdp = pmd_off(mm, addr);
-		spinlock_t *ptl;	/* the PTE table's */
-		pte_t *pte, *first;
-
-		next = pmd_addr_end(addr, end);
-		first = pte_offset_map_lock(mm, pmdp, addr, &ptl);
-		if (!first)
-			continue;
-		for (pte = first; addr < next; addr += PAGE_SIZE, pte++)
-			if (pte_present(ptep_get(pte)))
-				n++;
-		pte_unmap_unlock(first, ptl);
-	}
-	return n;
-}
-
-static unsigned long ptwb_range_walk(struct vm_area_struct *vma,
-				     unsigned long start, unsigned long end)
-{
-	struct pt_range_walk ptw;
-	unsigned long n = 0;
-
-	for_each_pt_range(&ptw, vma, start, end, PTW_WANT(PTW_FOLIO))
-		n += ptw.nr;
-	return n;
-}
-
-enum { PTWB_PTE_ENTRY, PTWB_PMD_ENTRY, PTWB_BARE, PTWB_RANGE_WALK, PTWB_NR };
-
-/*
- * 256M of present PTEs walked by walk_page_range() with pte_entry, with
- * pmd_entry and its own PTE loop, by a bare per-PMD scan, and by
- * pt_range_walk; best of five, in counter ticks per PTE (get_cycles(): the
- * TSC on x86, CNTVCT on arm64, since QEMU's test kernels run on the jiffies
- * clocksource).  The case checks every walker counts every page; the
- * timings are reported, not asserted.
- */
-static void ptw_test_bench(struct kunit *test)
-{
-	static const char * const names[PTWB_NR] = {
-		"walk_page_range+pte_entry", "walk_page_range+pmd_entry",
-		"bare per-PMD scan", "pt_range_walk",
-	};
-	/* 256M: 65,536 PTEs with 4K pages, 4,096 with 64K pages. */
-	const unsigned long len = SZ_256M, nr = len >> PAGE_SHIFT;
-	/* Populated with 4K pages: THP is only for VM_HUGEPAGE here. */
-	unsigned long addr = ptwt_map(test, NULL, len + PMD_SIZE,
-				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_POPULATE);
-	unsigned long start = ALIGN(addr, PMD_SIZE), end = start + len;
-	u64 best[PTWB_NR] = { [0 ... PTWB_NR - 1] = U64_MAX };
-	unsigned long count[PTWB_NR];
-	struct mm_struct *mm = current->mm;
-	struct vm_area_struct *vma;
-	unsigned int run, w;
-
-	mmap_read_lock(mm);
-	vma = find_vma(mm, start);
-	for (run = 0; run < 5; run++) {
-		for (w = 0; w < PTWB_NR; w++) {
-			cycles_t t = get_cycles();
-
-			count[w] = 0;
-			switch (w) {
-			case PTWB_PTE_ENTRY:
-				walk_page_range(mm, start, end, &ptwb_pte_ops, &count[w]);
-				break;
-			case PTWB_PMD_ENTRY:
-				walk_page_range(mm, start, end, &ptwb_pmd_ops, &count[w]);
-				break;
-			case PTWB_BARE:
-				count[w] = ptwb_bare(mm, start, end);
-				break;
-			case PTWB_RANGE_WALK:
-				count[w] = ptwb_range_walk(vma, start, end);
-				break;
-			}
-			best[w] = min_t(u64, best[w], get_cycles() - t);
-		}
-	}
-	mmap_read_unlock(mm);
-	for (w = 0; w < PTWB_NR; w++) {
-		KUNIT_EXPECT_EQ_MSG(test, count[w], nr, "%s", names[w]);
-		kunit_info(test, "%-26s %5llu.%02llu ticks/PTE (best of 5, %lu PTEs)\n",
-			   names[w], best[w] / nr, best[w] * 100 / nr % 100, nr);
-	}
-}
-
 static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_anon_4k),
 	KUNIT_CASE(ptw_test_zero_page),
@@ -1117,7 +1015,6 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_devmap_pud),
 	KUNIT_CASE(ptw_test_resched),
 	KUNIT_CASE(ptw_test_misuse),
-	KUNIT_CASE_SLOW(ptw_test_bench),
 	{}
 };
 

@@ -3,7 +3,11 @@
  * Instructions per visited entry: the level-generic descent against the two
  * ways mm walks page tables today, on the very same tables.
  *
- *   descent   PT_DEFINE_DESCENT() with an always-inline counting visitor
+ *   descent   PT_DEFINE_DESCENT_RUNS() with an always-inline counting
+ *             visitor: a run of plain leaves is one visit of v->nr entries,
+ *             so it counts them as the cascade does, with one test each
+ *   descent-entry  the same visitor through PT_DEFINE_DESCENT(): one visit
+ *             per leaf, as pt_walk_find() and the geometry cases see them
  *   cascade   hand-written pgd/pud/pmd/pte loops with pXd_addr_end(), the
  *             shape of zap_pte_range() and friends
  *   callback  the same cascade calling a function pointer for every PTE and
@@ -131,7 +135,8 @@ static __always_inline int ptb_count_visit(struct pt_descent *d,
 	return 0;
 }
 
-PT_DEFINE_DESCENT(ptb_descend, ptb_count_visit)
+PT_DEFINE_DESCENT_RUNS(ptb_descend, ptb_count_visit)
+PT_DEFINE_DESCENT(ptb_descend_entry, ptb_count_visit)
 
 static struct pt_ptr ptb_root(u64 *root, unsigned long addr)
 {
@@ -147,6 +152,20 @@ static noinline unsigned long ptb_walk_descent(u64 *root, unsigned long start,
 
 	do {
 		if (ptb_descend(&d, ptb_root(root, d.addr)))
+			return ~0UL;
+	} while (d.addr != d.end);
+	return c.leaves;
+}
+
+static noinline unsigned long ptb_walk_descent_entry(u64 *root,
+						     unsigned long start,
+						     unsigned long end)
+{
+	struct ptb_count c = { 0 };
+	struct pt_descent d = { .addr = start, .end = end, .priv = &c };
+
+	do {
+		if (ptb_descend_entry(&d, ptb_root(root, d.addr)))
 			return ~0UL;
 	} while (d.addr != d.end);
 	return c.leaves;
@@ -396,6 +415,7 @@ struct ptb_walker {
 
 static const struct ptb_walker ptb_walkers[] = {
 	{ "descent", ptb_walk_descent },
+	{ "descent-entry", ptb_walk_descent_entry },
 	{ "cascade", ptb_walk_cascade },
 	{ "callback", ptb_walk_callback },
 };

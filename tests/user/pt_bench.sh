@@ -55,12 +55,12 @@ $3 == "baseline" { base[$1] = $5; next }
 }
 END {
 	print "geometry,layout,walker,entries,instructions,instr_per_entry" > csv
-	printf "%-14s %-7s %-9s %8s %12s %10s %11s\n", "geometry", "layout",
+	printf "%-14s %-7s %-13s %8s %12s %10s %11s\n", "geometry", "layout",
 	       "walker", "entries", "instructions", "instr/entry", "vs cascade"
 	for (i = 1; i <= n; i++) {
 		split(row[i], f, FS)
 		print f[1] "," f[2] "," f[3] "," f[4] "," f[5] "," f[6] > csv
-		printf "%-14s %-7s %-9s %8d %12d %10s %10.2fx\n", f[1], f[2], f[3],
+		printf "%-14s %-7s %-13s %8d %12d %10s %10.2fx\n", f[1], f[2], f[3],
 		       f[4], f[5], f[6], ref[key[i]] ? ipes[i] / ref[key[i]] : 0
 	}
 	for (g in base)

@@ -7,8 +7,9 @@
  * here the input picks the geometry, a sequence of map and unmap operations
  * (level, contiguous block, swap, and the slot at every level) and the ranges
  * to walk, unaligned starts and ends, the top of the address space (end 0)
- * included.  Every walk is checked with the shared ptg_verify(), single
- * bytes with ptg_translate(), and every walk is repeated stopped at an
+ * included.  Every walk is checked with the shared ptg_verify(), and
+ * against PT_DEFINE_DESCENT_RUNS() with ptg_verify_runs(), single bytes
+ * with ptg_translate(), and every walk is repeated stopped at an
  * input-chosen visit and resumed, which must give the very same visits.
  *
  * Input layout, each field one byte, a missing byte reads as 0:
@@ -315,6 +316,8 @@ static void fz_walk(struct fz *f, unsigned long start, unsigned long end,
 	} else {
 		PTG_CHECK(r, !ret, "walk [%lx, %lx) returned %d", start, end, ret);
 		ptg_verify(r, start, end, min_lvl);
+		/* And the runs of plain leaves, merged by the runs descent. */
+		ptg_verify_runs(r, start, end, min_lvl);
 	}
 	fz_stop_resume(f, start, end, min_lvl, stop_at % (r->nr_rec + 1), ret);
 }
