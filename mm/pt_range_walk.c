@@ -36,6 +36,11 @@
  */
 #define PTW_SKIP	PTW_NR_TYPES
 
+/* The types of entries that are not present. */
+#define PTW_NOT_PRESENT	(PTW_WANT(PTW_NONE) | PTW_WANT(PTW_MARKER) |	\
+			 PTW_WANT(PTW_SWAP) | PTW_WANT(PTW_MIGRATION) |	\
+			 PTW_WANT(PTW_DEVICE) | PTW_WANT(PTW_HWPOISON))
+
 static bool ptw_wants(const struct pt_range_walk *ptw, enum pt_range_type t)
 {
 	return ptw->flags & PTW_WANT(t);
@@ -212,6 +217,11 @@ static enum pt_range_type ptw_pte_step(struct pt_range_walk *ptw)
 	if (ptw_pte_normal(ptw, pte)) {
 		nr = ptw_pte_run(ptw, ptep, pte, max_nr);
 		type = PTW_FOLIO;
+	} else if (!(ptw->flags & PTW_NOT_PRESENT) && !pte_present(pte)) {
+		/* No type of entry that is not present is wanted: skip them. */
+		while (nr < max_nr && !pte_present(ptep_get(ptep + nr)))
+			nr++;
+		type = PTW_SKIP;
 	} else if (pte_none(pte)) {
 		while (nr < max_nr && pte_none(ptep_get(ptep + nr)))
 			nr++;
