@@ -43,7 +43,7 @@ expression M, S, E, P, R;
 
 @depends on patch@
 identifier site.caller;
-iterator name for_each_pt_range, for_each_pt_range_folio;
+iterator name for_each_pt_range;
 @@
 +/*
 + * One VMA of pagemap_walk_range(): [start, end) is inside @vma.  A hugetlb
@@ -57,9 +57,9 @@ iterator name for_each_pt_range, for_each_pt_range_folio;
 +{
 +	unsigned long hsz = PAGE_SIZE, done = start, lo, hi, a;
 +	struct pt_range_walk ptw;
-+	struct pt_range_folio f;
++	unsigned int i, k, n;
 +	pagemap_entry_t pme;
-+	unsigned int i;
++	pte_t pte;
 +	int err = 0;
 +
 +	if (vma->vm_flags & VM_PFNMAP)
@@ -102,26 +102,14 @@ iterator name for_each_pt_range, for_each_pt_range_folio;
 +			err = pagemap_pmd_range_thp(ptw.entry.pmd, ptw.addr, pt_range_walk_end(&ptw), vma, pm);
 +			continue;
 +		}
-+		if (ptw.type == PTW_FOLIO) {
-+			/*
-+			 * A batch maps consecutive pages of one folio with
-+			 * entries of the same bits: entry i is the first one
-+			 * advanced by i pages, no need to read it again.
-+			 */
-+			for_each_pt_range_folio(&ptw, &f) {
-+				for (i = 0; !err && i < f.nr; i++) {
-+					pme = pte_to_pagemap_entry(pm, vma, f.addr + i * PAGE_SIZE,
-+								   pte_advance_pfn(f.entry.pte, i));
-+					err = add_to_pagemap(&pme, pm);
-+				}
-+				if (err)
-+					break;
++		/* An arm64 contiguous block is read once, not per entry. */
++		for (i = 0; !err && i < ptw.nr; i += n) {
++			n = pt_range_walk_pte_block(&ptw, i, &pte);
++			for (k = 0; !err && k < n; k++) {
++				pme = pte_to_pagemap_entry(pm, vma, ptw.addr + (i + k) * PAGE_SIZE,
++							   pte_advance_pfn(pte, k));
++				err = add_to_pagemap(&pme, pm);
 +			}
-+			continue;
-+		}
-+		for (i = 0; !err && i < ptw.nr; i++) {
-+			pme = pte_to_pagemap_entry(pm, vma, ptw.addr + i * PAGE_SIZE, pt_range_walk_pte(&ptw, i));
-+			err = add_to_pagemap(&pme, pm);
 +		}
 +	}
 +	if (!err && done < end)

@@ -16,11 +16,13 @@
  * What is held when a step is returned:
  *  - PTE-level steps: the PTE table is mapped and its lock held;
  *  - PMD/PUD-level leaves: the lock of that entry is held, and kept over
- *    consecutive leaves that share it (split PMD locks: one per table);
+ *    consecutive leaves that share it (split PMD locks: one per table)
+ *    unless a reschedule or another locker is pending;
  *  - PTW_NONE above the PTE level: no page-table lock;
  *  - hugetlb VMAs: the hugetlb VMA lock, from start to done;
  * and always the mmap or VMA lock the caller took.  Locks are dropped, and
- * cond_resched() called, whenever the walk leaves a table.
+ * cond_resched() called, whenever the walk leaves a table, and between
+ * leaves when a reschedule is due.
  */
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
@@ -75,6 +77,7 @@ static enum pt_range_type ptw_finish(struct pt_range_walk *ptw)
 		ptw->vma_locked = false;
 	}
 	ptw->folio = NULL;
+	ptw->page = NULL;
 	ptw->nr = 0;
 	ptw->addr = ptw->end;
 	ptw->next = ptw->end;
@@ -87,7 +90,7 @@ static spinlock_t *ptw_leaf_lockptr(struct pt_range_walk *ptw,
 				    unsigned int lvl, void *entry)
 {
 	if (ptw->hugetlb)
-		return huge_pte_lockptr(hstate_vma(ptw->vma), ptw->mm, entry);
+		return huge_pte_lockptr(ptw->hstate, ptw->mm, entry);
 	if (lvl == PT_LVL_PMD)
 		return pmd_lockptr(ptw->mm, entry);
 	return pud_lockptr(ptw->mm, entry);
@@ -213,6 +216,7 @@ static enum pt_range_type ptw_pte_step(struct pt_range_walk *ptw)
 	ptw->level = PT_LVL_PTE;
 	ptw->entry.pte = pte;
 	ptw->folio = NULL;
+	ptw->page = NULL;
 
 	if (ptw_pte_normal(ptw, pte)) {
 		nr = ptw_pte_run(ptw, ptep, pte, max_nr);
@@ -232,7 +236,6 @@ static enum pt_range_type ptw_pte_step(struct pt_range_walk *ptw)
 
 		if (page) {
 			ptw->page = page;
-			ptw->folio = page_folio(page);
 			type = PTW_FOLIO;
 		} else {
 			nr = ptw_pfn_run(ptw, ptep, max_nr);
@@ -260,7 +263,7 @@ static bool ptw_enter_pte_table(struct pt_range_walk *ptw, pmd_t *pmdp,
 		pte = pte_offset_map(pmdp, ptw->next);
 		if (!pte)
 			return false;
-		ptw->ptl = huge_pte_lockptr(hstate_vma(ptw->vma), ptw->mm, pte);
+		ptw->ptl = huge_pte_lockptr(ptw->hstate, ptw->mm, pte);
 		spin_lock(ptw->ptl);
 	} else {
 		pte = pte_offset_map_lock(ptw->mm, pmdp, ptw->next, &ptw->ptl);
@@ -288,14 +291,14 @@ static inline unsigned long ptw_leaf_offset(const struct pt_range_walk *ptw,
 	return (ptw->addr & ~pt_lvl_mask(lvl)) >> PAGE_SHIFT;
 }
 
-/* The page at ptw->addr of the folio a leaf maps from @pfn0 on. */
-static void ptw_leaf_folio(struct pt_range_walk *ptw, struct folio *folio,
-			   unsigned long pfn0)
+/*
+ * The page at ptw->addr of a leaf that maps @head first.  Its folio is
+ * for for_each_pt_range_folio() to find: a walk that wants presence
+ * never reads a struct page.
+ */
+static void ptw_leaf_page(struct pt_range_walk *ptw, struct page *head)
 {
-	unsigned long pfn = pfn0 + ptw_leaf_offset(ptw, ptw->level);
-
-	ptw->folio = folio;
-	ptw->page = folio_page(folio, pfn - folio_pfn(folio));
+	ptw->page = nth_page(head, ptw_leaf_offset(ptw, ptw->level));
 }
 
 #ifdef CONFIG_HUGETLB_PAGE
@@ -306,9 +309,8 @@ static enum pt_range_type ptw_hugetlb_leaf(struct pt_range_walk *ptw,
 	pte_t pte = huge_ptep_get(ptw->mm, ptw->addr, entry);
 
 	ptw->entry.pte = pte;
-	ptw->pmd_shared = lvl == PT_LVL_PMD && hugetlb_pmd_shared(entry);
 	if (pte_present(pte)) {
-		ptw_leaf_folio(ptw, page_folio(pte_page(pte)), pte_pfn(pte));
+		ptw_leaf_page(ptw, pte_page(pte));
 		return PTW_FOLIO;
 	}
 	return ptw_classify_swp(ptw, pte_to_swp_entry(pte));
@@ -325,13 +327,13 @@ static enum pt_range_type ptw_hugetlb_leaf(struct pt_range_walk *ptw,
 static enum pt_range_type ptw_thp_pmd(struct pt_range_walk *ptw, pmd_t pmd)
 {
 	if (pmd_present(pmd)) {
-		struct folio *folio = vm_normal_folio_pmd(ptw->vma,
-							  ptw->addr & PMD_MASK,
-							  pmd);
+		struct page *page = vm_normal_page_pmd(ptw->vma,
+						       ptw->addr & PMD_MASK,
+						       pmd);
 
-		if (!folio)
+		if (!page)
 			return PTW_PFN;	/* the huge zero page, VM_PFNMAP, ... */
-		ptw_leaf_folio(ptw, folio, pmd_pfn(pmd));
+		ptw_leaf_page(ptw, page);
 		return PTW_FOLIO;
 	}
 #ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
@@ -380,20 +382,25 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
 	spinlock_t *ptl = ptw_leaf_lockptr(ptw, lvl, v->ptp.ptr);
 	union pt_entry e;
 
-	spin_lock(ptl);
+	/* The previous leaf's lock may be this one's: kept, see below. */
+	if (ptw->ptl != ptl) {
+		ptw_unlock(ptw);
+		spin_lock(ptl);
+		__release(ptl);		/* held until ptw_unlock() */
+		ptw->ptl = ptl;
+	}
 	e = pt_get(v->ptp);
 	if (pt_entry_none(e, lvl) || pt_entry_is_table(e, lvl)) {
-		spin_unlock(ptl);
+		ptw_unlock(ptw);
 		return false;
 	}
-	__release(ptl);		/* held until ptw_unlock() */
-	ptw->ptl = ptl;
 	ptw->addr = v->addr;
 	ptw->level = lvl;
 	ptw->entry = e;
 	ptw->nr = v->nr;
 	ptw->next = v->next;
 	ptw->folio = NULL;
+	ptw->page = NULL;
 
 	if (ptw->hugetlb)
 		*type = ptw_hugetlb_leaf(ptw, lvl, v->ptp.ptr);
@@ -554,8 +561,56 @@ static bool ptw_hole(struct pt_range_walk *ptw, const struct pt_visit *v)
 	ptw->entry = v->entry;
 	ptw->nr = 0;
 	ptw->folio = NULL;
+	ptw->page = NULL;
 	ptw->next = v->next;
 	return ptw_wants(ptw, PTW_NONE);
+}
+
+/*
+ * Between two steps outside a PTE table: drop the lock of a leaf above the
+ * PTE level and reschedule, unless the next step may be a leaf under the
+ * same lock (with split PMD locks, one lock covers a PMD table) and nobody
+ * is waiting for the CPU or the lock; then it is kept, and dropped when the
+ * walk goes elsewhere (ptw_huge_leaf(), and every other kind of step).
+ * A run of leaves costs one lock, yet never delays a reschedule.
+ */
+static void ptw_leaf_break(struct pt_range_walk *ptw)
+{
+	if (ptw->ptl && !need_resched() && !spin_needbreak(ptw->ptl))
+		return;
+	ptw_unlock(ptw);
+	cond_resched();
+}
+
+/*
+ * The entry after a PMD-level step, when it is what it most often is: a
+ * table, or a plain leaf.  It is visited as the descent would visit it,
+ * from one read of the entry, without the call; anything else (a hole, a
+ * contiguous block, an entry that is not present or is corrupt) is left
+ * to the descent.
+ */
+static __always_inline bool ptw_peek(struct pt_ptr ptp, unsigned long addr,
+				     unsigned long end, struct pt_visit *v)
+{
+	union pt_entry e = pt_get(ptp);
+
+	if (!pt_entry_present(e, PT_LVL_PMD))
+		return false;
+	if (pt_entry_leaf(e, PT_LVL_PMD)) {
+		if (pt_entry_cont_lg2(e, PT_LVL_PMD))
+			return false;
+		v->kind = PT_VISIT_LEAF;
+	} else if (!pt_entry_bad(e, PT_LVL_PMD)) {
+		v->kind = PT_VISIT_TABLE;
+	} else {
+		return false;
+	}
+	v->ptp = ptp;
+	v->entry = e;
+	v->addr = addr;
+	v->next = pt_addr_end(addr, end, PT_LVL_PMD);
+	v->nr = 1;
+	return true;
 }
 
 /*
@@ -565,7 +620,8 @@ static bool ptw_hole(struct pt_range_walk *ptw, const struct pt_visit *v)
  * the PTE level, and it takes those locks for writing; a shared hugetlb PMD
  * table is unshared only under the hugetlb VMA lock, held for the walk).
  * A hole that reaches the end of that table is looked up again from the
- * root, where it may go on at a higher level: holes stay merged.
+ * root, where it may go on at a higher level: holes stay merged.  The
+ * next entry itself is read without a call when it can be (ptw_peek()).
  */
 static int ptw_find(struct pt_range_walk *ptw, struct pt_visit *v)
 {
@@ -578,6 +634,9 @@ static int ptw_find(struct pt_range_walk *ptw, struct pt_visit *v)
 
 	if (ptp.ptr && next - base < span) {
 		ptp = pt_ptr_add(ptp, (next >> shift) - (ptw->pmd_addr >> shift));
+		ret = 1;
+		if (ptw_peek(ptp, next, ptw->end, v))
+			goto found;
 		ret = pt_walk_find_in(ptp, next, ptw->end, PT_LVL_PMD, flags, v);
 		if (ret < 0)
 			return ret;
@@ -618,15 +677,13 @@ enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
 	if (ptw->type == PTW_DONE)
 		return PTW_DONE;
 	/*
-	 * A PMD or PUD leaf is locked for its own step only.  Outside a PTE
-	 * table nothing but the caller's mmap or VMA lock is held between
-	 * steps: reschedule there, as a walk of many huge leaves or holes
-	 * returned one after another would otherwise never do.
+	 * Outside a PTE table nothing but the caller's mmap or VMA lock, and
+	 * perhaps a leaf's lock for the next leaf, is held between steps:
+	 * reschedule there, as a walk of many huge leaves or holes returned
+	 * one after another would otherwise never do.
 	 */
-	if (!ptw->ptep) {
-		ptw_unlock(ptw);
-		cond_resched();
-	}
+	if (!ptw->ptep)
+		ptw_leaf_break(ptw);
 	for (;;) {
 		if (ptw->ptep) {
 			while (ptw->next < ptw->table_end) {
@@ -643,6 +700,9 @@ enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
 		ret = ptw_find(ptw, &v);
 		if (ret <= 0)
 			return ptw_finish(ptw);
+		/* Only a leaf may keep the previous leaf's lock. */
+		if (v.kind != PT_VISIT_LEAF)
+			ptw_unlock(ptw);
 		switch (v.kind) {
 		case PT_VISIT_NONE:
 			/* Only found when holes are wanted. */
@@ -675,8 +735,7 @@ enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
 				break;
 			if (ptw_wants(ptw, type))
 				return ptw->type = type;
-			ptw_unlock(ptw);
-			cond_resched();
+			ptw_leaf_break(ptw);
 			break;
 		}
 	}
@@ -723,8 +782,10 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 			 !ptw_lock_held(vma)))
 		return ptw_finish(ptw);
 	if (ptw->hugetlb) {
-		unsigned long mask = ~huge_page_mask(hstate_vma(vma));
+		unsigned long mask;
 
+		ptw->hstate = hstate_vma(vma);
+		mask = ~huge_page_mask(ptw->hstate);
 		if (WARN_ON_ONCE((start | end) & mask))
 			return ptw_finish(ptw);
 		hugetlb_vma_lock_read(vma);

@@ -13,6 +13,7 @@
 #include <linux/swap.h>
 
 struct folio;
+struct hstate;
 struct mm_struct;
 struct page;
 struct vm_area_struct;
@@ -70,12 +71,10 @@ enum pt_range_type {
  *	walk started there); it ends at pt_range_walk_end()
  * @entry: the value of the first entry of the step, at level @level; in a
  *	hugetlb VMA, whatever the level, the huge PTE huge_ptep_get() reads
- * @folio: the folio being migrated (PTW_MIGRATION), in device memory
- *	(PTW_DEVICE), or mapped by a leaf above the PTE level (PTW_FOLIO);
- *	NULL in the runs of PTEs that PTW_FOLIO steps are at the PTE level,
- *	whose folios for_each_pt_range_folio() resolves
+ * @folio: the folio being migrated (PTW_MIGRATION) or in device memory
+ *	(PTW_DEVICE); NULL otherwise: the folios of a PTW_FOLIO step are
+ *	resolved by for_each_pt_range_folio(), only when asked for
  * @hugetlb: the VMA is a hugetlb VMA
- * @pmd_shared: hugetlb PMD-level steps only: the PMD table is shared
  *
  * A step writes only what every caller needs; the rest is derived on
  * demand: pt_range_walk_end(), pt_range_walk_size(), pt_range_walk_pfn(),
@@ -89,7 +88,6 @@ struct pt_range_walk {
 	union pt_entry entry;
 	struct folio *folio;
 	bool hugetlb;
-	bool pmd_shared;
 
 	/* private: */
 	unsigned long next;		/* where the step ends, the next starts */
@@ -98,7 +96,8 @@ struct pt_range_walk {
 	struct mm_struct *mm;		/* its address space */
 	unsigned int flags;		/* PTW_WANT() types */
 	unsigned long max_pfn;		/* highest_memmap_pfn */
-	struct page *page;		/* the page at @addr of a leaf's @folio */
+	struct page *page;		/* the page at @addr of a leaf's folio */
+	struct hstate *hstate;		/* of a hugetlb VMA */
 	pte_t *ptep;			/* next PTE while inside a table */
 	pte_t *pte_table;		/* the mapped table, for pte_unmap() */
 	unsigned long table_end;	/* end of the walk inside it */
@@ -186,6 +185,28 @@ static inline pte_t pt_range_walk_pte(const struct pt_range_walk *ptw,
 	return ptep_get(ptw->ptep - ptw->nr + i);
 }
 
+/**
+ * pt_range_walk_pte_block() - read an entry of a PTE-level step, once for
+ *	the contiguous block it is in
+ * @ptw: the walk, at a step with @ptw->level == PT_LVL_PTE and @ptw->nr > 0
+ * @i: index of the entry in the step, below @ptw->nr
+ * @pte: where the entry is read to
+ *
+ * Like pt_range_walk_pte(), but an arm64 contiguous block, whose every
+ * entry reads the whole block, is read once.
+ *
+ * Return: n >= 1: entries @i to @i + n - 1 of the step are
+ * pte_advance_pfn(*@pte, k) for k from 0 to n - 1.
+ */
+static inline unsigned int pt_range_walk_pte_block(const struct pt_range_walk *ptw,
+						   unsigned int i, pte_t *pte)
+{
+	pte_t *ptep = ptw->ptep - ptw->nr + i;
+
+	*pte = ptep_get(ptep);
+	return min_t(unsigned int, pte_batch_hint(ptep, *pte), ptw->nr - i);
+}
+
 /* The bits pt_range_walk_bits() reports. */
 #define PTW_BIT_WRITE		BIT(0)
 #define PTW_BIT_YOUNG		BIT(1)
@@ -228,11 +249,11 @@ __pt_range_folio_first(struct pt_range_folio *f)
 	return f;
 }
 
-/* The whole folio of a leaf, or the one resolved out of line. */
+/* The whole folio of a leaf, or the one page resolved out of line. */
 static inline bool __pt_range_folio_leaf(const struct pt_range_walk *ptw,
 					 struct pt_range_folio *f)
 {
-	f->folio = ptw->folio;
+	f->folio = page_folio(ptw->page);
 	f->page = ptw->page;
 	f->addr = ptw->addr;
 	f->nr = pt_range_walk_size(ptw) >> PAGE_SHIFT;
@@ -257,7 +278,7 @@ static __always_inline bool pt_range_folio_next(const struct pt_range_walk *ptw,
 
 	if (f->pos >= ptw->nr)
 		return false;
-	if (ptw->folio)
+	if (ptw->page)
 		return __pt_range_folio_leaf(ptw, f);
 	/* A PTE run: every entry maps a normal page, pte_page() finds it. */
 	ptep = ptw->ptep - ptw->nr + f->pos;

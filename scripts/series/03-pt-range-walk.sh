@@ -10,8 +10,8 @@ On top of it, add pt_range_walk: an iterator (start/next/done, and
 for_each_pt_range()) that describes what maps a range of a VMA, one run
 of entries at a time: a hole, normal pages (folios), a PTE marker, a PFN
 mapping, swap, migration, device or hwpoison entries. A step stores only
-its type, start, end, level, entry count and first entry (and, where one
-is known without work, the folio); the pfn, swap entry and the write,
+its type, start, end, level, entry count and first entry (and the folio
+of a migration or device entry); the pfn, swap entry and the write,
 access, dirty, soft-dirty and uffd-wp bits are derived on demand. Callers
 name the types they want; the others are skipped, never allowed to end
 the walk, and an entry of unknown type warns once and is skipped.
