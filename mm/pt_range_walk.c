@@ -102,13 +102,15 @@ static spinlock_t *ptw_leaf_lockptr(struct pt_range_walk *ptw,
  * Does a PTE map a normal page, as vm_normal_page() would say, decided from
  * the entry alone?  Only where special mappings are marked in the PTE
  * (ARCH_HAS_PTE_SPECIAL); elsewhere every present PTE takes the slow path.
- * A pfn past the memmap is corrupt: vm_normal_page() reports it.
+ * Two bit tests: the run of such entries costs what a scan for present
+ * ones does.  A pfn past the memmap (a corrupt entry) is caught where a
+ * page would be looked up: pt_range_folio_next().
  */
 static __always_inline bool ptw_pte_normal(const struct pt_range_walk *ptw,
 					   pte_t pte)
 {
 	return IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) && pte_present(pte) &&
-	       !pte_special(pte) && pte_pfn(pte) <= ptw->max_pfn;
+	       !pte_special(pte);
 }
 
 /*
@@ -160,6 +162,22 @@ unsigned int __pt_range_folio_batch(pte_t *ptep, pte_t pte,
 	return nr;
 }
 EXPORT_SYMBOL_GPL(__pt_range_folio_batch);
+
+/**
+ * __pt_range_folio_bad() - an entry of a PTW_FOLIO run maps no page
+ * @ptw: the walk, at the run
+ * @addr: the address the entry maps
+ * @pte: the entry
+ *
+ * For for_each_pt_range_folio(), which skips the entry: its pfn is past
+ * the memmap.  vm_normal_page() reports it, as for every walker.
+ */
+void __pt_range_folio_bad(const struct pt_range_walk *ptw, unsigned long addr,
+			  pte_t pte)
+{
+	vm_normal_page(ptw->vma, addr, pte);
+}
+EXPORT_SYMBOL_GPL(__pt_range_folio_bad);
 
 /* Classify a non-present, non-none PTE, PMD or PUD entry. */
 static enum pt_range_type ptw_classify_swp(struct pt_range_walk *ptw,

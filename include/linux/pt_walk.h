@@ -228,7 +228,8 @@ unsigned int pt_range_walk_bits(const struct pt_range_walk *ptw,
  * @entry: the first entry mapping them: a PTE at the PTE level, else the
  *	step's @entry.  Every entry of the batch has the same access, dirty,
  *	write, soft-dirty and uffd-wp bits (pt_range_walk_bits()).
- * @pos: private: entries of the step already handed out
+ * @ptep: private: the next PTE of the run
+ * @end: private: the end of the run; NULL for a leaf's one batch
  */
 struct pt_range_folio {
 	struct folio *folio;
@@ -236,30 +237,28 @@ struct pt_range_folio {
 	unsigned long addr;
 	unsigned int nr;
 	union pt_entry entry;
-	unsigned int pos;
+	pte_t *ptep;
+	pte_t *end;
 };
 
 unsigned int __pt_range_folio_batch(pte_t *ptep, pte_t pte,
 				    struct folio *folio, unsigned int max_nr);
+void __pt_range_folio_bad(const struct pt_range_walk *ptw, unsigned long addr,
+			  pte_t pte);
 
+/*
+ * Where for_each_pt_range_folio() starts: the run's PTEs, kept in @f so
+ * that the caller's loop holds them in registers; or a leaf's one page.
+ */
 static inline struct pt_range_folio *
-__pt_range_folio_first(struct pt_range_folio *f)
+__pt_range_folio_first(const struct pt_range_walk *ptw, struct pt_range_folio *f)
 {
-	f->pos = 0;
-	return f;
-}
-
-/* The whole folio of a leaf, or the one page resolved out of line. */
-static inline bool __pt_range_folio_leaf(const struct pt_range_walk *ptw,
-					 struct pt_range_folio *f)
-{
-	f->folio = page_folio(ptw->page);
-	f->page = ptw->page;
 	f->addr = ptw->addr;
-	f->nr = pt_range_walk_size(ptw) >> PAGE_SHIFT;
-	f->entry = ptw->entry;
-	f->pos = ptw->nr;
-	return true;
+	f->nr = 0;
+	f->folio = NULL;
+	f->ptep = ptw->page ? NULL : ptw->ptep - ptw->nr;
+	f->end = ptw->page ? NULL : ptw->ptep;
+	return f;
 }
 
 /*
@@ -270,29 +269,41 @@ static inline bool __pt_range_folio_leaf(const struct pt_range_walk *ptw,
 static __always_inline bool pt_range_folio_next(const struct pt_range_walk *ptw,
 						struct pt_range_folio *f)
 {
-	pte_t *ptep;
-	struct page *page;
 	struct folio *folio;
+	struct page *page;
 	unsigned int nr = 1;
 	pte_t pte;
 
-	if (f->pos >= ptw->nr)
-		return false;
-	if (ptw->page)
-		return __pt_range_folio_leaf(ptw, f);
+	if (!f->end) {
+		/* A leaf above the PTE level, or a page found out of line. */
+		if (f->folio)
+			return false;
+		f->page = ptw->page;
+		f->folio = page_folio(f->page);
+		f->nr = pt_range_walk_size(ptw) >> PAGE_SHIFT;
+		f->entry = ptw->entry;
+		return true;
+	}
 	/* A PTE run: every entry maps a normal page, pte_page() finds it. */
-	ptep = ptw->ptep - ptw->nr + f->pos;
-	pte = ptep_get(ptep);
+	for (f->addr += (unsigned long)f->nr << PAGE_SHIFT;;
+	     f->ptep++, f->addr += PAGE_SIZE) {
+		if (f->ptep >= f->end)
+			return false;
+		pte = ptep_get(f->ptep);
+		/* Unless its pfn is past the memmap: reported, skipped. */
+		if (likely(pte_pfn(pte) <= ptw->max_pfn))
+			break;
+		__pt_range_folio_bad(ptw, f->addr, pte);
+	}
 	page = pte_page(pte);
 	folio = page_folio(page);
 	if (folio_test_large(folio))
-		nr = __pt_range_folio_batch(ptep, pte, folio, ptw->nr - f->pos);
+		nr = __pt_range_folio_batch(f->ptep, pte, folio, f->end - f->ptep);
 	f->folio = folio;
 	f->page = page;
-	f->addr = ptw->addr + ((unsigned long)f->pos << PAGE_SHIFT);
 	f->nr = nr;
 	f->entry.pte = pte;
-	f->pos += nr;
+	f->ptep += nr;
 	return true;
 }
 
@@ -305,9 +316,11 @@ static __always_inline bool pt_range_folio_next(const struct pt_range_walk *ptw,
  * each order-0 folio, and each batch of consecutive pages of a large folio
  * mapped at consecutive addresses by entries with the same bits, once.
  * A leaf above the PTE level is one batch of all its pages in the step.
+ * A PTE whose pfn is past the memmap is corrupt: vm_normal_page() reports
+ * it, and it is skipped.
  */
 #define for_each_pt_range_folio(ptw, f)					\
-	for (struct pt_range_folio *__f = __pt_range_folio_first(f);	\
+	for (struct pt_range_folio *__f = __pt_range_folio_first(ptw, f); \
 	     pt_range_folio_next(ptw, __f);)
 
 #endif /* _LINUX_PT_WALK_H */
