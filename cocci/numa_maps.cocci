@@ -79,10 +79,16 @@ iterator name for_each_pt_range, for_each_pt_range_folio;
 +#endif
 +		if (ptw.level != PT_LVL_PTE)
 +			continue;
-+		/* A batch: one folio, one node, entries with the same bits. */
++		/*
++		 * A batch: one folio, one node, entries with the same bits.
++		 * Its page is the one vm_normal_page() would find: only the
++		 * other checks of can_gather_numa_stats() are left to make.
++		 */
 +		for_each_pt_range_folio(&ptw, &f) {
-+			page = can_gather_numa_stats(f.entry.pte, vma, f.addr);
-+			if (!page)
++			page = f.page;
++			if (is_zone_device_page(page) || PageReserved(page))
++				continue;
++			if (!node_isset(page_to_nid(page), node_states[N_MEMORY]))
 +				continue;
 +			gather_stats(page, md, pte_dirty(f.entry.pte), f.nr);
 +			/* It read the mapcount of the first page only. */

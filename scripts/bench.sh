@@ -90,7 +90,41 @@ if has user; then
 	say "userspace: descent vs cascade vs callback (callgrind)"
 	make -s -C "$TOP/tests/user" bench BENCH_CSV="$B/user.csv"
 fi
+# The hot loops of the walkers compared that straddle a guest page: under
+# TCG those run several times slower than on hardware (scripts/tcg_loops.py).
+LOOP_FUNCS="pt_range_walk_next __pt_range_folio_batch smaps_walk_range
+	numa_walk_vma pagemap_walk_vma smaps_account pte_to_pagemap_entry
+	gather_stats smaps_pte_range gather_pte_stats pagemap_pmd_range
+	walk_pgd_range walk_pmd_range walk_pte_range ptwb_bare ptwb_pmd_entry
+	ptwb_pte_entry ptwb_range_walk"
+tcg_loops() {
+	local arch v objdump=objdump
+	for arch in $ARCHES; do
+		[ "$arch" = arm64 ] && objdump=aarch64-linux-gnu-objdump
+		for v in stock patched; do
+			[ -f "$KOBJ/$arch-bench-$v/vmlinux" ] || continue
+			# shellcheck disable=SC2086 # a list of names
+			python3 "$TOP/scripts/tcg_loops.py" "$objdump" \
+				"$KOBJ/$arch-bench-$v/vmlinux" $LOOP_FUNCS |
+				sed "s/^/$arch $v: /"
+		done
+	done
+}
+
 if has report; then
 	"$TOP/scripts/bench_report.sh"
+	{
+		echo
+		echo "## Code placement under TCG"
+		echo
+		echo "Inner loops of the compared walkers that straddle a guest page in these"
+		echo "kernels (scripts/tcg_loops.py): TCG cannot chain such a loop to itself,"
+		echo "so it runs several times slower than the same code elsewhere; a ratio"
+		echo "that involves one is an artefact of where the linker put the code."
+		echo
+		tcg_loops | sed 's/^/    /'
+		echo
+		echo "(none listed: no such loop)"
+	} >>"$B/README.md"
 fi
 say "results: $B (README.md, ratios.png, kernel-*.csv, proc-*.csv, user.csv)"

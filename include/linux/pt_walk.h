@@ -228,6 +228,7 @@ unsigned int pt_range_walk_bits(const struct pt_range_walk *ptw,
  * @entry: the first entry mapping them: a PTE at the PTE level, else the
  *	step's @entry.  Every entry of the batch has the same access, dirty,
  *	write, soft-dirty and uffd-wp bits (pt_range_walk_bits()).
+ * @ptw: private: the walk
  * @ptep: private: the next PTE of the run
  * @end: private: the end of the run; NULL for a leaf's one batch
  */
@@ -237,6 +238,7 @@ struct pt_range_folio {
 	unsigned long addr;
 	unsigned int nr;
 	union pt_entry entry;
+	const struct pt_range_walk *ptw;
 	pte_t *ptep;
 	pte_t *end;
 };
@@ -253,6 +255,7 @@ void __pt_range_folio_bad(const struct pt_range_walk *ptw, unsigned long addr,
 static inline struct pt_range_folio *
 __pt_range_folio_first(const struct pt_range_walk *ptw, struct pt_range_folio *f)
 {
+	f->ptw = ptw;
 	f->addr = ptw->addr;
 	f->nr = 0;
 	f->folio = NULL;
@@ -266,9 +269,9 @@ __pt_range_folio_first(const struct pt_range_walk *ptw, struct pt_range_folio *f
  * keeps @f in registers: an order-0 folio costs one PTE read and one
  * struct page read; a large folio one call for the whole batch.
  */
-static __always_inline bool pt_range_folio_next(const struct pt_range_walk *ptw,
-						struct pt_range_folio *f)
+static __always_inline bool pt_range_folio_next(struct pt_range_folio *f)
 {
+	const struct pt_range_walk *ptw = f->ptw;
 	struct folio *folio;
 	struct page *page;
 	unsigned int nr = 1;
@@ -285,8 +288,8 @@ static __always_inline bool pt_range_folio_next(const struct pt_range_walk *ptw,
 		return true;
 	}
 	/* A PTE run: every entry maps a normal page, pte_page() finds it. */
-	for (f->addr += (unsigned long)f->nr << PAGE_SHIFT;;
-	     f->ptep++, f->addr += PAGE_SIZE) {
+	f->addr += (unsigned long)f->nr << PAGE_SHIFT;
+	for (;;) {
 		if (f->ptep >= f->end)
 			return false;
 		pte = ptep_get(f->ptep);
@@ -294,6 +297,8 @@ static __always_inline bool pt_range_folio_next(const struct pt_range_walk *ptw,
 		if (likely(pte_pfn(pte) <= ptw->max_pfn))
 			break;
 		__pt_range_folio_bad(ptw, f->addr, pte);
+		f->ptep++;
+		f->addr += PAGE_SIZE;
 	}
 	page = pte_page(pte);
 	folio = page_folio(page);
@@ -321,6 +326,6 @@ static __always_inline bool pt_range_folio_next(const struct pt_range_walk *ptw,
  */
 #define for_each_pt_range_folio(ptw, f)					\
 	for (struct pt_range_folio *__f = __pt_range_folio_first(ptw, f); \
-	     pt_range_folio_next(ptw, __f);)
+	     pt_range_folio_next(__f);)
 
 #endif /* _LINUX_PT_WALK_H */

@@ -260,11 +260,15 @@ static void ptwb_range_walk(struct ptwb_count *c, unsigned long start,
 
 /* --- Timing and the cases ------------------------------------------------- */
 
-/* Nanoseconds from the cycle counter: test kernels may run on jiffies. */
+/*
+ * Nanoseconds from the cycle counter: test kernels may run on jiffies.
+ * A TSC that was never calibrated (tsc_khz 0, as TCG guests may have)
+ * gives cycles, as every other architecture without a known rate does.
+ */
 static u64 ptwb_ns(cycles_t cycles)
 {
 #if defined(CONFIG_X86_TSC)
-	return mul_u64_u32_div(cycles, 1000000, tsc_khz);
+	return tsc_khz ? mul_u64_u32_div(cycles, 1000000, tsc_khz) : cycles;
 #elif defined(CONFIG_ARM_ARCH_TIMER)
 	return mul_u64_u32_div(cycles, NSEC_PER_SEC, arch_timer_get_rate());
 #else
