@@ -122,9 +122,12 @@ if has report; then
 		echo "so it runs several times slower than the same code elsewhere; a ratio"
 		echo "that involves one is an artefact of where the linker put the code."
 		echo
-		tcg_loops | sed 's/^/    /'
-		echo
-		echo "(none listed: no such loop)"
+		loops=$(tcg_loops)
+		if [ -n "$loops" ]; then
+			sed 's/^/    /' <<<"$loops"
+		else
+			echo "None in these kernels."
+		fi
 	} >>"$B/README.md"
 fi
 say "results: $B (README.md, ratios.png, kernel-*.csv, proc-*.csv, user.csv)"
