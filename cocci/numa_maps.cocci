@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /// Port the numa_maps page-table walker of fs/proc/task_mmu.c
 /// (show_numa_ops) from walk_page_vma() to a loop over pt_range_walk that
-/// asks for folios only.  gather_stats(), can_gather_numa_stats() and
-/// can_gather_numa_stats_pmd() stay as they are and are called per PTE and
-/// per PMD; gather_hugetlb_stats() is re-plumbed and called once per hugetlb
-/// page; gather_pte_stats() and show_numa_ops go.
+/// asks for folios only.  gather_stats() and can_gather_numa_stats_pmd()
+/// stay as they are and are called per batch of pages of a PTE-mapped
+/// folio and per PMD; gather_hugetlb_stats() is re-plumbed and called once
+/// per hugetlb page; gather_pte_stats(), can_gather_numa_stats() (the walk
+/// finds the page it looked up; the loop makes its other checks) and
+/// show_numa_ops go.
 ///
 // Confidence: High
 // Copyright: (C) 2026 pt_walk developers.
@@ -21,6 +23,12 @@ virtual report
 @@
 pt_walk_script = "numa_maps.cocci"
 pt_walk_ops_names.update({"show_numa_ops"})
+
+// The walk finds the page vm_normal_page() would (the loop below makes
+// the other checks), so can_gather_numa_stats() has no caller left.
+@depends on patch && ops@
+@@
+- can_gather_numa_stats(...) {...}
 
 // The caller: walk_page_vma() becomes a call of the loop.
 @site depends on patch && ops@
@@ -82,7 +90,7 @@ iterator name for_each_pt_range, for_each_pt_range_folio;
 +		/*
 +		 * A batch: one folio, one node, entries with the same bits.
 +		 * Its page is the one vm_normal_page() would find: only the
-+		 * other checks of can_gather_numa_stats() are left to make.
++		 * other checks can_gather_numa_stats() made are left.
 +		 */
 +		for_each_pt_range_folio(&ptw, &f) {
 +			page = f.page;

@@ -314,7 +314,7 @@ static inline unsigned long ptw_leaf_offset(const struct pt_range_walk *ptw,
  * for for_each_pt_range_folio() to find: a walk that wants presence
  * never reads a struct page.
  */
-static void ptw_leaf_page(struct pt_range_walk *ptw, struct page *head)
+static inline void ptw_leaf_page(struct pt_range_walk *ptw, struct page *head)
 {
 	ptw->page = nth_page(head, ptw_leaf_offset(ptw, ptw->level));
 }
@@ -503,6 +503,7 @@ static unsigned int ptw_bits(bool w, bool young, bool dirty, bool sd, bool wp)
 unsigned int pt_range_walk_bits(const struct pt_range_walk *ptw,
 				union pt_entry e)
 {
+#ifdef CONFIG_HUGETLB_PAGE
 	if (ptw->hugetlb) {
 		pte_t pte = e.pte;
 
@@ -513,6 +514,7 @@ unsigned int pt_range_walk_bits(const struct pt_range_walk *ptw,
 		return ptw_bits(false, false, false, pte_swp_soft_dirty(pte),
 				pte_swp_uffd_wp_any(pte));
 	}
+#endif
 	if (ptw->level == PT_LVL_PTE) {
 		pte_t pte = e.pte;
 

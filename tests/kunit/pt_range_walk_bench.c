@@ -122,12 +122,20 @@ static void ptwb_pmd_leaf(struct ptwb_count *c, unsigned long addr,
 		ptwb_folio(c, folio, nr);
 }
 
-/* The lock of a huge PMD leaf, or NULL if @pmdp holds no leaf. */
+/*
+ * The lock of a huge PMD leaf, held, or NULL if @pmdp holds no leaf: as
+ * pmd_trans_huge_lock() does, whose hand-over of the lock sparse does not
+ * see (hence the __release() and the callers' __acquire()).
+ */
 static spinlock_t *ptwb_leaf_lock(struct vm_area_struct *vma, pmd_t *pmdp)
 {
-	if (is_vm_hugetlb_page(vma))
-		return huge_pte_lock(hstate_vma(vma), vma->vm_mm, (pte_t *)pmdp);
-	return pmd_trans_huge_lock(pmdp, vma);
+	spinlock_t *ptl;	/* the hugetlb leaf's */
+
+	if (!is_vm_hugetlb_page(vma))
+		return pmd_trans_huge_lock(pmdp, vma);
+	ptl = huge_pte_lock(hstate_vma(vma), vma->vm_mm, (pte_t *)pmdp);
+	__release(ptl);
+	return ptl;
 }
 
 /* --- bare ---------------------------------------------------------------- */
@@ -150,6 +158,7 @@ static void ptwb_bare(struct ptwb_count *c, unsigned long start,
 		if (is_vm_hugetlb_page(c->vma) || pmd_leaf(pmd)) {
 			ptl = ptwb_leaf_lock(c->vma, pmdp);
 			if (ptl) {
+				__acquire(ptl);
 				ptwb_pmd_leaf(c, addr, next, pmdp);
 				spin_unlock(ptl);
 				continue;
@@ -185,6 +194,7 @@ static bool ptwb_walk_leaf(pmd_t *pmdp, unsigned long addr, unsigned long end,
 
 	if (!ptl)
 		return false;
+	__acquire(ptl);		/* held by pmd_trans_huge_lock() */
 	ptwb_pmd_leaf(walk->private, addr, end, pmdp);
 	spin_unlock(ptl);
 	return true;
