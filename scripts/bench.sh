@@ -11,7 +11,9 @@
 # out/bench/ratios.png and out/bench/README.md).
 #
 # BENCH_ICOUNT=1 boots with QEMU -icount shift=0 (a virtual instruction
-# clock: reproducible ticks, slower boots); the default is plain TCG.
+# clock: reproducible ticks that count instructions, slower boots) and
+# writes out/bench-icount/ instead; the default is plain TCG.
+# BENCH_DIR=DIR writes DIR.
 # BENCH_STEPS selects steps (default "kernel proc user report").
 . "$(dirname "$0")/lib.sh"
 
@@ -19,15 +21,20 @@ ARCHES=${ARCHES:-x86_64 arm64}
 BENCH_MB=${BENCH_MB:-256}
 BENCH_REPS=${BENCH_REPS:-9}
 STEPS=${BENCH_STEPS:-kernel proc user report}
-B=$OUT/bench
-mkdir -p "$B/logs"
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
 if [ "${BENCH_ICOUNT:-0}" = 1 ]; then
+	# One guest instruction is one ns of guest time: what is timed is,
+	# reproducibly, the instructions the walk executed.
 	export QEMU_EXTRA="-icount shift=0"
-	echo "tcg-icount" >"$B/qemu-mode"
+	B=${BENCH_DIR:-$OUT/bench-icount}
+	mode=tcg-icount
 else
-	echo "tcg" >"$B/qemu-mode"
+	B=${BENCH_DIR:-$OUT/bench}
+	mode=tcg
 fi
+export BENCH_DIR=$B
+mkdir -p "$B/logs"
+echo "$mode" >"$B/qemu-mode"
 # Enough 2M hugetlb pages for the hugetlb2m cases (lib.sh reads it).
 export HUGE_2M_PAGES=$((BENCH_MB / 2 + 8))
 

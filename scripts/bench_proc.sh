@@ -19,7 +19,7 @@
 # all), BENCH_BOOTS, BENCH_GEOM (x86_64 or arm64: the test kernels, to try
 # the bench out), BOOT_TIMEOUT (per boot, default 1800 s).  They are kept
 # in out/bench/proc-ARCH.meta for scripts/bench_report.sh, skipped cases
-# in out/bench/proc-ARCH-skips.tsv.
+# in out/bench/proc-ARCH-skips.tsv.  BENCH_DIR=DIR writes DIR instead.
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: bench_proc.sh x86_64|arm64}
@@ -49,7 +49,7 @@ for v in stock patched; do
 		die "no $v kernel at $KOBJ/$geom-$v/$KIMAGE; fix: scripts/build.sh $geom stock && scripts/build.sh $geom patched"
 done
 
-bench=$OUT/bench
+bench=${BENCH_DIR:-$OUT/bench}
 logs=$bench/logs
 work=$BUILD/bench/proc-$geom
 payload=$work/payload
