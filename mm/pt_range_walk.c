@@ -202,6 +202,17 @@ static enum pt_range_type ptw_classify_swp(struct pt_range_walk *ptw,
 	return PTW_SKIP;
 }
 
+/*
+ * Is a PTE a swap entry, not a migration, device, hwpoison or marker one?
+ * A test of the type bits: a run of them costs a shift and a compare per
+ * entry, where following consecutive slots (swap_pte_batch()) would cost
+ * the encoding of the next entry.
+ */
+static __always_inline bool ptw_pte_swap(pte_t pte)
+{
+	return is_swap_pte(pte) && !non_swap_entry(pte_to_swp_entry(pte));
+}
+
 /* How many present PTEs from @ptep map no page vm_normal_page() finds. */
 static unsigned int ptw_pfn_run(struct pt_range_walk *ptw, pte_t *ptep,
 				unsigned int max_nr)
@@ -261,8 +272,9 @@ static enum pt_range_type ptw_pte_step(struct pt_range_walk *ptw)
 		}
 	} else {
 		type = ptw_classify_swp(ptw, pte_to_swp_entry(pte));
-		if (type == PTW_SWAP)
-			nr = swap_pte_batch(ptep, max_nr, pte);
+		while (type == PTW_SWAP && nr < max_nr &&
+		       ptw_pte_swap(ptep_get(ptep + nr)))
+			nr++;
 	}
 	ptw->nr = type == PTW_NONE ? 0 : nr;
 	ptw->ptep = ptep + nr;
@@ -465,8 +477,8 @@ EXPORT_SYMBOL_GPL(pt_range_walk_pfn);
  * @ptw: the walk, at a PTW_SWAP, PTW_MARKER, PTW_MIGRATION, PTW_DEVICE or
  *	PTW_HWPOISON step
  *
- * Return: the entry at @ptw->addr; the following slots of a PTW_SWAP run
- * follow it.
+ * Return: the entry at @ptw->addr; those of the rest of a PTW_SWAP run
+ * are in its entries (pt_range_walk_pte()).
  */
 swp_entry_t pt_range_walk_swp(const struct pt_range_walk *ptw)
 {

@@ -37,7 +37,7 @@ int pt_walk_find_in(struct pt_ptr ptp, unsigned long addr, unsigned long end,
  * @PTW_MARKER: a PTE marker (uffd-wp, poisoned)
  * @PTW_PFN: present entries with no folio the walker may use: the shared
  *	zero pages, VM_PFNMAP/VM_MIXEDMAP and other special mappings
- * @PTW_SWAP: swap entries for consecutive swap slots
+ * @PTW_SWAP: swap entries (of any slots: pt_range_walk_pte() reads each)
  * @PTW_MIGRATION: a migration entry; @folio is the folio being migrated
  * @PTW_DEVICE: a device-private or device-exclusive entry, with @folio
  * @PTW_HWPOISON: an entry for a hardware-poisoned page

@@ -291,8 +291,8 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 				val = pte_pfn(pt_range_walk_pte(&ptw, i));
 			else if (kind == PTWT_PRESENT)
 				val = pt_range_walk_pfn(&ptw) + i;
-			else if (ptw.type == PTW_SWAP)
-				val = swp_entry(swp_type(swp), swp_offset(swp) + i).val;
+			else if (ptw.level == PT_LVL_PTE)
+				val = pte_to_swp_entry(pt_range_walk_pte(&ptw, i)).val;
 			else
 				val = swp.val;
 			if (f->kind != kind || (kind != PTWT_NONE &&
@@ -552,10 +552,10 @@ static void ptw_test_swap(struct kunit *test)
 	pte_t e[6];
 	unsigned int i;
 
-	/* Two runs of consecutive slots: two batches. */
+	/* Swap entries of any slots are one run; each entry is its own. */
 	for (i = 0; i < 6; i++)
 		e[i] = swp_entry_to_pte(swp_entry(0, 100 + i + (i >= 4 ? 50 : 0)));
-	ptwt_nonpresent(test, e, 6, PTW_SWAP, 2);
+	ptwt_nonpresent(test, e, 6, PTW_SWAP, 1);
 }
 
 static void ptw_test_migration(struct kunit *test)
