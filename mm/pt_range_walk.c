@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * pt_range_walk: tell the caller what maps a range of a VMA, one batch of
- * entries at a time, with the locking and batching done here.
+ * pt_range_walk: tell the caller what maps a range of a VMA, one run of
+ * entries at a time, with the locking done here.
  *
  * Structure: pt_walk_find() (the level-generic descent, mm/pt_walk.c) is
  * called only to reach the next PMD-level entry: a PTE table, a PMD or PUD
@@ -9,9 +9,10 @@
  * PMD table and goes on from there (pt_walk_find_in()), descending from the
  * root only when it leaves that table.  Inside a PTE table the walk keeps
  * the table mapped and locked, and each step is a run of entries of one
- * type: present normal pages are found with one test per entry and their
- * folios resolved only if the caller asks (for_each_pt_range_folio()), so
- * an N-table range costs N lock acquisitions and about one step per table.
+ * type: present normal pages are found with two bit tests per entry, and
+ * their folios are resolved only if the caller asks
+ * (for_each_pt_range_folio()), so an N-table range costs N lock
+ * acquisitions and about one step per table.
  *
  * What is held when a step is returned:
  *  - PTE-level steps: the PTE table is mapped and its lock held;
