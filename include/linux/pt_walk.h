@@ -259,8 +259,12 @@ __pt_range_folio_first(const struct pt_range_walk *ptw, struct pt_range_folio *f
 	f->addr = ptw->addr;
 	f->nr = 0;
 	f->folio = NULL;
-	f->ptep = ptw->page ? NULL : ptw->ptep - ptw->nr;
-	f->end = ptw->page ? NULL : ptw->ptep;
+	f->ptep = NULL;
+	f->end = NULL;
+	if (ptw->type == PTW_FOLIO && !ptw->page) {
+		f->ptep = ptw->ptep - ptw->nr;
+		f->end = ptw->ptep;
+	}
 	return f;
 }
 
@@ -279,7 +283,7 @@ static __always_inline bool pt_range_folio_next(struct pt_range_folio *f)
 
 	if (!f->end) {
 		/* A leaf above the PTE level, or a page found out of line. */
-		if (f->folio)
+		if (f->folio || !ptw->page)
 			return false;
 		f->page = ptw->page;
 		f->folio = page_folio(f->page);
@@ -314,7 +318,7 @@ static __always_inline bool pt_range_folio_next(struct pt_range_folio *f)
 
 /**
  * for_each_pt_range_folio() - the folios of a PTW_FOLIO step
- * @ptw: the walk, at a PTW_FOLIO step
+ * @ptw: the walk, at a PTW_FOLIO step (any other step has no folios)
  * @f: a struct pt_range_folio on the caller's stack
  *
  * Resolves the folios of the step only when asked, in the caller's loop:
