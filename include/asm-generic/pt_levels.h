@@ -94,14 +94,12 @@ static __always_inline unsigned int pt_lvl_shift(unsigned int lvl)
  * pt_lvl_index_bits() - log2 of the number of entries of a table of a level
  * @lvl: the level
  *
- * The top table holds PTRS_PER_PGD entries whatever its level.
+ * For a table below the root; the root's is pt_top_index_bits().
  *
  * Return: log2 of PTRS_PER_* of the level.
  */
 static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 {
-	if (lvl == pt_top_lvl(NULL))
-		return ilog2(PTRS_PER_PGD);
 	switch (lvl) {
 	case PT_LVL_PTE:
 		return ilog2(PTRS_PER_PTE);
@@ -117,6 +115,26 @@ static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 }
 
 #define pt_lvl_index_bits pt_lvl_index_bits
+#endif
+
+#ifndef pt_top_index_bits
+/**
+ * pt_top_index_bits() - log2 of the number of entries of the root table
+ * @top: the level of the root table, pt_top_lvl() of the address space
+ *
+ * The root table is the PGD page whatever level it is folded to at run
+ * time: pgd_offset() indexes it with PTRS_PER_PGD, and the pXd_offset() of
+ * a folded level returns the PGD entry itself.  So the answer needs no mm,
+ * only the level the caller already has.
+ *
+ * Return: log2 of PTRS_PER_PGD.
+ */
+static __always_inline unsigned int pt_top_index_bits(unsigned int top)
+{
+	return ilog2(PTRS_PER_PGD);
+}
+
+#define pt_top_index_bits pt_top_index_bits
 #endif
 
 #ifndef pt_lvl_can_leaf

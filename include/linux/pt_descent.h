@@ -1,28 +1,65 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The level-generic page-table descent: one body for every level.
- *
- * This file is a template.  It is written only against the level-ops of
- * <linux/pt_ptr.h> (pt_get(), pt_entry_none(), pt_table_lower(), ...), so
- * the same source walks the live page tables in mm/pt_walk.c, synthetic
- * tables of every geometry in the KUnit suite, and the same synthetic tables
- * in the userspace harness (tests/user/), each translation unit bringing its
- * own level-ops.
- *
- * PT_DEFINE_DESCENT(name, visit) generates one function per level from the
- * single body __pt_descend_level(): name_l5() calls name_l4() ... down to
- * name_l0(), each with its level as a compile-time constant, so every
- * level-op folds to the code of that level and every call is direct.  The
- * recursion depth is fixed by that chain (PT_MAX_LEVELS) at compile time;
- * levels above PT_LVL_TOP_MAX are never dispatched to and are discarded.
- * The visitor is an __always_inline function inlined into each level: no
- * indirect call anywhere on the walk.  PT_DEFINE_DESCENT_RUNS() is the same
- * with runs of plain leaves visited at once, for visitors that batch them.
  */
 #ifndef _LINUX_PT_DESCENT_H
 #define _LINUX_PT_DESCENT_H
 
 #include <linux/pt_ptr.h>
+
+/**
+ * DOC: The descent
+ *
+ * <linux/pt_descent.h> is a template.  It is written only against the
+ * level-ops of <linux/pt_ptr.h> (pt_get(), pt_entry_none(),
+ * pt_table_lower(), ...), so the same source walks the live page tables in
+ * mm/pt_walk.c, synthetic tables of every geometry in the KUnit suite, and
+ * the same synthetic tables in the userspace harness (tests/user/), each
+ * translation unit bringing its own level-ops.
+ *
+ * PT_DEFINE_DESCENT(name, visit) generates one function per level from the
+ * single body __pt_descend_level(): the function of level 5 calls that of
+ * level 4, and so on down to level 0, each with its level as a
+ * compile-time constant, so every level-op folds to the code of that level
+ * and every call is direct.  The recursion depth is fixed by that chain
+ * (PT_MAX_LEVELS) at compile time; levels above PT_LVL_TOP_MAX are never
+ * dispatched to and are discarded.  The visitor is an __always_inline
+ * function inlined into each level: no indirect call anywhere on the walk.
+ *
+ * A visit is a run of empty entries, a leaf (a whole contiguous block), a
+ * table at the lowest level the caller wants, or a corrupt entry, which is
+ * never followed.  PT_DEFINE_DESCENT_RUNS() also visits a run of plain
+ * leaves at once, for visitors that count or batch them.  The descent takes
+ * no lock and knows nothing of folios.
+ */
+
+/**
+ * DOC: Glossary of the descent
+ *
+ * descent
+ *   One walk of page tables from a root entry over [d->addr, d->end), by a
+ *   function that PT_DEFINE_DESCENT() or PT_DEFINE_DESCENT_RUNS() generated.
+ * visitor
+ *   The __always_inline function a descent is generated with.  It is
+ *   inlined into the code of every level; returning non-zero stops the walk.
+ * visit
+ *   One call of the visitor, with a struct pt_visit: a run of empty entries
+ *   (a hole), a leaf or contiguous block, a corrupt entry, or a table at the
+ *   lowest level (enum pt_visit_kind).
+ * run
+ *   Consecutive entries of one table that one visit describes: empty
+ *   entries always, plain leaves with PT_DEFINE_DESCENT_RUNS().  A run never
+ *   crosses the end of its table or of the walk.
+ * hole
+ *   A range in which nothing is mapped.  The descent visits a hole per run
+ *   of empty entries of one table; pt_walk_find() merges consecutive holes,
+ *   of any levels, into one.
+ * plain leaf
+ *   A present leaf that is not part of a contiguous block.
+ * lowest level
+ *   The level, d->min_lvl, whose table entries are visited instead of
+ *   entered.
+ */
 
 /**
  * enum pt_visit_kind - what an entry handed to a visitor is
@@ -149,11 +186,11 @@ __pt_descend_level(struct pt_descent *d, struct pt_ptr ptp,
 	const unsigned long addr = d->addr;
 	/*
 	 * The table ends where the entry above it does, and the root table
-	 * where its 1 << index_bits entries do.
+	 * where its 1 << pt_top_index_bits() entries do.
 	 */
 	const unsigned long tend = lvl < top ?
 		pt_addr_end(addr, d->end, lvl + 1) :
-		pt_span_end(addr, d->end, shift + pt_lvl_index_bits(lvl));
+		pt_span_end(addr, d->end, shift + pt_top_index_bits(lvl));
 	const unsigned long nr = pt_nr_entries(addr, tend, lvl);
 	const unsigned long base = addr & pt_lvl_mask(lvl);
 	unsigned long i = 0, j;

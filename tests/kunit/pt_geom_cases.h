@@ -503,7 +503,7 @@ static void ptg_case_tiling(struct ptg_run *r)
 	}
 	/* The root table spans exactly the VA size; at 64 bits, all of it. */
 	l = g->levels - 1;
-	PTG_CHECK(r, pt_lvl_shift(l) + pt_lvl_index_bits(l) == vab, "root span");
+	PTG_CHECK(r, pt_lvl_shift(l) + pt_top_index_bits(l) == vab, "root span");
 	for (i = 0; i < 256; i++) {
 		unsigned long a = ptg_rand(r);
 

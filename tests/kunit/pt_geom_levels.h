@@ -65,6 +65,11 @@ static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 	return lvl == pt_geom->levels - 1U ? pt_geom->top_bits : pt_geom->bits;
 }
 
+static __always_inline unsigned int pt_top_index_bits(unsigned int top)
+{
+	return pt_lvl_index_bits(top);
+}
+
 static __always_inline bool pt_lvl_can_leaf(unsigned int lvl)
 {
 	return pt_geom->leaf_levels & (1U << lvl);

@@ -20,7 +20,9 @@ static void pt_live_test_levels(struct kunit *test)
 	const unsigned long ptrs[] = {
 		PTRS_PER_PTE, PTRS_PER_PMD, PTRS_PER_PUD, PTRS_PER_P4D,
 	};
-	unsigned int top = pt_top_lvl(current->mm), lvl;
+	unsigned int top = pt_top_lvl(current->mm), lvl, root_bits;
+	struct pt_ptr r0;
+	unsigned long k;
 
 	kunit_info(test, "%u page-table levels at run time", top + 1);
 	KUNIT_ASSERT_LE(test, top, (unsigned int)PT_LVL_TOP_MAX);
@@ -34,8 +36,22 @@ static void pt_live_test_levels(struct kunit *test)
 					    pt_lvl_shift(lvl + 1), "level %u", lvl);
 		}
 	}
-	KUNIT_EXPECT_EQ(test, pt_lvl_shift(top) + pt_lvl_index_bits(top),
-			pt_lvl_shift(top) + ilog2(PTRS_PER_PGD));
+	/*
+	 * The root table covers the user address space, and pt_root() of
+	 * addresses one root entry apart gives neighbouring entries of it.
+	 */
+	root_bits = pt_top_index_bits(top);
+	KUNIT_EXPECT_GE(test, pt_lvl_shift(top) + root_bits, ilog2(TASK_SIZE - 1) + 1);
+	r0 = pt_root(current->mm, 0);
+	for (k = 1; k < 4 && k < (1UL << root_bits); k++) {
+		unsigned long a = k << pt_lvl_shift(top);
+
+		if (a >= TASK_SIZE)
+			break;
+		KUNIT_EXPECT_EQ_MSG(test, pt_root(current->mm, a).lvl, top, "root of %lx", a);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, pt_root(current->mm, a).ptr,
+					pt_ptr_add(r0, k).ptr, "root of %lx", a);
+	}
 	KUNIT_EXPECT_TRUE(test, pt_lvl_can_leaf(PT_LVL_PTE));
 }
 

@@ -64,6 +64,11 @@ static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 	return lvl == PTB_LEVELS - 1 ? PTB_TOP_BITS : PTB_BITS;
 }
 
+static __always_inline unsigned int pt_top_index_bits(unsigned int top)
+{
+	return pt_lvl_index_bits(top);
+}
+
 static __always_inline union pt_entry pt_get(struct pt_ptr p)
 {
 	return (union pt_entry){ .val = READ_ONCE(*(u64 *)p.ptr) };

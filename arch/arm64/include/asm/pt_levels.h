@@ -51,6 +51,14 @@ static __always_inline unsigned int pt_lvl_index_bits(unsigned int lvl)
 
 #define pt_lvl_index_bits pt_lvl_index_bits
 
+static __always_inline unsigned int pt_top_index_bits(unsigned int top)
+{
+	/* The PGD proper, or a full page when its level is folded at boot. */
+	return pt_lvl_index_bits(top);
+}
+
+#define pt_top_index_bits pt_top_index_bits
+
 static __always_inline bool pt_lvl_can_leaf(unsigned int lvl)
 {
 	return lvl == PT_LVL_PTE || lvl == PT_LVL_PMD ||
