@@ -16,6 +16,8 @@
 #                     benchmark kernels, x86_64 and arm64: out/bench/
 #                     (README.md, ratios.png, *.csv); BENCH_MB, BENCH_REPS,
 #                     BENCH_BOOTS, BENCH_ICOUNT=1
+#   make kunit-py     the KUnit suites through the kernel's kunit.py run
+#                     (KUNIT_ARCH=riscv64, the default, x86_64 or arm64)
 #   make convert      re-run the Coccinelle conversions (cocci/) on
 #                     fs/proc/task_mmu.c of the series checkout (KDIR-aware),
 #                     or of TREE=dir; a converted tree is left as it is
@@ -25,14 +27,14 @@ S := scripts
 ARCHES := x86_64 arm64
 
 .PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
-	check-geometries build-matrix \
+	check-geometries build-matrix kunit-py \
 	user bench bench-user fuzz e2e e2e-determinism selftests convert clean help
 
 all: deps
 	@$(S)/main.sh
 
 help:
-	@sed -n '2,22p' Makefile
+	@sed -n '2,24p' Makefile
 
 deps:
 	@$(S)/deps.sh
@@ -61,6 +63,9 @@ user:
 
 bench: deps patches
 	@ARCHES="$(ARCHES)" $(S)/bench.sh
+
+kunit-py: apply
+	@$(S)/kunit_py.sh $(or $(KUNIT_ARCH),riscv64)
 
 bench-user:
 	@$(MAKE) -s -C tests/user bench

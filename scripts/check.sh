@@ -157,6 +157,20 @@ tier_kunit_geometry() {
 		record "kunit-$g" parse fail
 }
 
+# --- kunit-riscv64: the generic level-ops, booted by kunit.py ---------------
+# riscv has no <asm/pt_levels.h>: the asm-generic level-ops serve it.  The
+# kernel's own kunit.py run configures, builds and boots it (OpenSBI under
+# qemu-system-riscv64); scripts/kunit_py.sh turns its console into results.
+tier_kunit_riscv64() {
+	local n
+	n=$(wc -l <"$RES")
+	if ! "$TOP/scripts/kunit_py.sh" riscv64 "$RES" >"$LOGS/kunit-riscv64.log" 2>&1; then
+		printf 'FAIL kunit-riscv64 (log: %s)\n' "$LOGS/kunit-riscv64.log" >&2
+		tail -n 8 "$LOGS/kunit-riscv64.log" | sed 's/^/  | /' >&2
+	fi
+	[ "$(wc -l <"$RES")" -gt "$n" ] || record kunit-riscv64 run fail
+}
+
 # The kernel tiers of one arch: kernels, boot, KUnit, then e2e and selftests.
 tiers_for_arch() {
 	say "tiers for $1"
@@ -236,6 +250,8 @@ else
 		tier_build
 		step lint generic-fallback-riscv64 fallback-riscv64 \
 			"$TOP/scripts/fallback_build.sh" || true
+		say "tier kunit-riscv64"
+		tier_kunit_riscv64
 		say "tier cocci"
 		tier_cocci
 		for arch in $ARCHES; do
