@@ -250,6 +250,8 @@ else
 		tier_build
 		step lint generic-fallback-riscv64 fallback-riscv64 \
 			"$TOP/scripts/fallback_build.sh" || true
+		# b4, as a maintainer receives the series (needs the applied branch).
+		step lint b4-am b4-am "$TOP/scripts/b4_check.sh" || true
 		say "tier kunit-riscv64"
 		tier_kunit_riscv64
 		say "tier cocci"

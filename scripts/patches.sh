@@ -6,10 +6,35 @@
 # Each step is built as a commit in a scratch worktree of the kernel tree
 # (build/series-work) and exported with git format-patch, so the series is
 # exactly what git produced from the overlay files, the recorded edits and
-# the Coccinelle runs.  A step file sets SUBJECT, MSG and FILES (overlay
-# paths copied to their kernel path) and may define edit() for changes to
-# existing kernel files, run in the scratch tree.
+# the Coccinelle runs.  A step is two files:
+#  - NN-name.sh sets FILES (overlay paths copied to their kernel path) and
+#    may define edit() for changes to existing kernel files, run in the
+#    scratch tree;
+#  - NN-name.msg is its commit message as `git commit -F` takes it: the
+#    subject on the first line, a blank line, then the body.
+# cover.txt is the cover letter in the same layout.
 . "$(dirname "$0")/lib.sh"
+
+SERIES=$TOP/scripts/series
+
+# check_msg FILE: subject line, blank line, body (what git commit -F and the
+# cover letter expect); die with the cause otherwise.
+check_msg() {
+	[ -f "$1" ] || die "$1 is missing; fix: write the message there (subject, blank line, body)"
+	[ -n "$(sed -n 1p "$1")" ] || die "$1: the first line (the subject) is empty"
+	[ -z "$(sed -n 2p "$1")" ] || die "$1: line 2 must be blank (subject, blank line, body)"
+	[ -n "$(sed -n '3,$p' "$1" | tr -d '[:space:]')" ] || die "$1: no body after the subject"
+}
+
+# Every message is checked before the (slow) steps run.
+for step in "$SERIES"/[0-9]*.sh; do
+	check_msg "${step%.sh}.msg"
+done
+for msg in "$SERIES"/[0-9]*.msg; do
+	[ -e "$msg" ] || continue
+	[ -f "${msg%.msg}.sh" ] || die "$msg has no step ${msg%.msg}.sh; fix: rename it to match its step or remove it"
+done
+check_msg "$SERIES/cover.txt"
 
 "$TOP/scripts/tree.sh"
 
@@ -75,12 +100,15 @@ git reset -q --hard "$BASE_TAG"
 # -x: Debian's .gitignore hides everything at the top level from a plain clean.
 git clean -q -ffdx
 
-for step in "$TOP"/scripts/series/[0-9]*.sh; do
-	SUBJECT= MSG= FILES=()
+for step in "$SERIES"/[0-9]*.sh; do
+	msg=${step%.sh}.msg
+	FILES=()
+	unset SUBJECT MSG
 	edit() { :; }
 	# shellcheck disable=SC1090
 	. "$step"
-	[ -n "$SUBJECT" ] && [ -n "$MSG" ] || die "$step: SUBJECT and MSG must be set"
+	[ -z "${SUBJECT+x}${MSG+x}" ] ||
+		die "$step sets SUBJECT or MSG, which are ignored; fix: put the message in $msg"
 	kfiles=()
 	for f in "${FILES[@]}"; do
 		[ -f "$TOP/$f" ] || die "$step: $f does not exist in the overlay"
@@ -92,18 +120,17 @@ for step in "$TOP"/scripts/series/[0-9]*.sh; do
 	# -f: Debian's .gitignore ignores everything at the top level.
 	git add -f -A .
 	git diff --cached --quiet && die "$step: the step changes nothing"
-	printf '%s\n\n%s\n' "$SUBJECT" "$MSG" | git commit -q -s -F -
+	git commit -q -s -F "$msg"
 done
 
 rm -rf "$PATCHES"
 mkdir -p "$PATCHES"
 git format-patch -q --cover-letter --zero-commit -o "$PATCHES" "$BASE_TAG..HEAD"
 cover=$PATCHES/0000-cover-letter.patch
-subject=$(sed -n 's/^SUBJECT=//p' "$TOP/scripts/series/cover.txt" | head -n1)
-python3 - "$cover" "$TOP/scripts/series/cover.txt" "$subject" <<'PY'
+python3 - "$cover" "$SERIES/cover.txt" <<'PY'
 import sys
-path, blurb_file, subject = sys.argv[1:4]
-blurb = "".join(l for l in open(blurb_file) if not l.startswith("SUBJECT="))
+path, cover_file = sys.argv[1:3]
+subject, blurb = open(cover_file).read().split("\n", 1)
 text = open(path).read()
 text = text.replace("*** SUBJECT HERE ***", subject).replace("*** BLURB HERE ***", blurb.strip())
 open(path, "w").write(text)
