@@ -14,16 +14,36 @@
  * (for_each_pt_range_folio()), so an N-table range costs N lock
  * acquisitions and about one step per table.
  *
- * What is held when a step is returned:
- *  - PTE-level steps: the PTE table is mapped and its lock held;
- *  - PMD/PUD-level leaves: the lock of that entry is held, and kept over
- *    consecutive leaves that share it (split PMD locks: one per table)
- *    unless a reschedule or another locker is pending;
- *  - PTW_NONE above the PTE level: no page-table lock;
- *  - hugetlb VMAs: the hugetlb VMA lock, from start to done;
- * and always the mmap or VMA lock the caller took.  Locks are dropped, and
- * cond_resched() called, whenever the walk leaves a table, and between
- * leaves when a reschedule is due.
+ * What is held between steps, and when the walk reschedules: "DOC:
+ * Locking" below.
+ */
+
+/**
+ * DOC: Locking
+ *
+ * The caller holds the mmap lock (read or write) or the VMA lock for the
+ * whole walk.  When a step is returned:
+ *
+ * - PTE-level steps, PTW_NONE ones included: the PTE table is mapped and
+ *   its lock held, from the first step in the table to the last;
+ * - PMD- and PUD-level leaves, present or not: their lock is held; the
+ *   entry was re-read and re-validated under it;
+ * - PTW_NONE steps above the PTE level: no page-table lock;
+ * - hugetlb VMAs: the hugetlb VMA lock, from pt_range_walk_start() to the
+ *   end of the walk, and for every entry the hugetlb lock of its size.
+ *
+ * Locks are dropped and cond_resched() called whenever the walk leaves a
+ * table, and between two steps outside a PTE table (huge leaves, holes
+ * above the PTE level).  Only the lock of a leaf is kept for the next step
+ * when that may be a leaf under the same lock (split PMD locks: one per
+ * table) and neither a reschedule nor another locker is pending: a run of
+ * huge leaves costs one lock, yet never delays a reschedule.
+ *
+ * The body of the loop must not sleep when the step holds a page-table
+ * lock: a PTE-level step or a huge leaf.  A PTW_NONE step above the PTE
+ * level holds none, so a caller may do there what may sleep (smaps looks
+ * up swapped-out shmem pages there for a whole range, and one page at a
+ * time inside a PTE table).
  */
 #include <linux/hugetlb.h>
 #include <linux/mm.h>

@@ -171,6 +171,19 @@ tier_kunit_riscv64() {
 	[ "$(wc -l <"$RES")" -gt "$n" ] || record kunit-riscv64 run fail
 }
 
+# --- docs: the mm book builds; no warning in the project's files, none new --
+# scripts/docs.sh records one line per test (tier docs).  It needs the
+# applied series in $KWORK: in full mode it runs after series-apply.
+tier_docs() {
+	local n
+	n=$(wc -l <"$RES")
+	if ! "$TOP/scripts/docs.sh" >>"$RES" 2>"$LOGS/docs.log"; then
+		printf 'FAIL docs (log: %s)\n' "$LOGS/docs.log" >&2
+		grep -A6 -E '^(FAIL|error)' "$LOGS/docs.log" | head -n 12 | sed 's/^/  | /' >&2
+	fi
+	[ "$(wc -l <"$RES")" -gt "$n" ] || record docs run fail
+}
+
 # The kernel tiers of one arch: kernels, boot, KUnit, then e2e and selftests.
 tiers_for_arch() {
 	say "tiers for $1"
@@ -252,6 +265,8 @@ else
 			"$TOP/scripts/fallback_build.sh" || true
 		# b4, as a maintainer receives the series (needs the applied branch).
 		step lint b4-am b4-am "$TOP/scripts/b4_check.sh" || true
+		say "tier docs"
+		tier_docs
 		say "tier kunit-riscv64"
 		tier_kunit_riscv64
 		say "tier cocci"

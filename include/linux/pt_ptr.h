@@ -37,6 +37,41 @@
  * one, as the geometry tests do for synthetic page tables.
  */
 
+/**
+ * DOC: Glossary of levels and entries
+ *
+ * level
+ *   How far a table is from the leaves: 0 for a PTE table, 1 for a PMD
+ *   table, up to pt_top_lvl() for the root table (PT_LVL_PTE ...).
+ * entry
+ *   One slot of a table.  A struct pt_ptr points to one; pt_get() reads its
+ *   value, a union pt_entry, once.
+ * span
+ *   The bytes of address space one entry of a level maps, pt_lvl_size().
+ * empty entry
+ *   An entry that maps nothing and holds nothing (pt_entry_none()).
+ * table entry
+ *   A present entry above level 0 that is neither a leaf nor corrupt: it
+ *   points to a table of the level below (pt_entry_is_table(),
+ *   pt_table_lower()).
+ * leaf
+ *   An entry that is neither empty nor a table entry.  A present leaf maps
+ *   its whole span (a PMD leaf maps PMD_SIZE); one that is not present
+ *   holds a swap, migration, marker or other software entry.
+ * corrupt entry
+ *   A present entry above level 0 that is neither a leaf nor a valid table
+ *   (pt_entry_bad(), after pXd_bad()).  It is never followed.
+ * contiguous block
+ *   1 << pt_entry_cont_lg2() aligned, consecutive leaves that the hardware
+ *   may cache as one (arm64 contiguous bit).  Walkers read and report it
+ *   once.
+ * root
+ *   The entry of the root table that maps an address, pt_root().
+ * level-ops
+ *   The operations on levels and entries that an architecture provides in
+ *   <asm/pt_levels.h>, or inherits from <asm-generic/pt_levels.h>.
+ */
+
 #define PT_LVL_PTE	0
 #define PT_LVL_PMD	1
 #define PT_LVL_PUD	2
@@ -48,7 +83,8 @@
 
 /**
  * struct pt_ptr - a page-table entry pointer and the level of that entry
- * @ptr: the entry; its C type is that of level @lvl (pte_t *, pmd_t *, ...)
+ * @ptr: the entry; its C type is that of level @lvl (``pte_t *``,
+ *	``pmd_t *``, ...)
  * @lvl: level of the entry, 0 (PTE) up to PT_MAX_LEVELS - 1
  */
 struct pt_ptr {

@@ -29,6 +29,45 @@ int pt_walk_find_in(struct pt_ptr ptp, unsigned long addr, unsigned long end,
 		    struct pt_visit *found);
 
 /**
+ * DOC: Glossary of pt_range_walk
+ *
+ * walk
+ *   One pass of a struct pt_range_walk over a range of one VMA, from
+ *   pt_range_walk_start() until PTW_DONE or pt_range_walk_done().
+ * step
+ *   What one call of pt_range_walk_start() or pt_range_walk_next()
+ *   describes: a type, a start, a level, an entry count and the first
+ *   entry.  A step is a run, one leaf above the PTE level, or a hole.
+ * type
+ *   What the entries of a step are, enum pt_range_type.  The caller names
+ *   the types it wants with PTW_WANT(); an entry of another type, or of a
+ *   kind the walk does not know (which warns once), is skipped: never
+ *   reported, and never the end of the walk.
+ * run
+ *   Inside a PTE table, consecutive entries of one type that one step
+ *   describes: present PTEs of normal pages (PTW_FOLIO), present PTEs
+ *   without one (PTW_PFN), empty PTEs (PTW_NONE) or swap entries
+ *   (PTW_SWAP).  A run ends at the end of its table or of the walk.
+ * hole
+ *   A PTW_NONE step: a range in which nothing is mapped.  Inside a PTE
+ *   table it is a run; above, it goes on across tables and levels for as
+ *   long as the entries are empty.
+ * normal page
+ *   A page with a folio the caller may use, as vm_normal_page() finds it;
+ *   the shared zero pages and PFN mappings have none.
+ * batch
+ *   Consecutive pages of one folio, mapped at consecutive addresses by
+ *   entries with the same access, dirty, write, soft-dirty and uffd-wp bits:
+ *   what one iteration of for_each_pt_range_folio() gives, in a struct
+ *   pt_range_folio.  An order-0 folio is a batch of one page; a leaf above
+ *   the PTE level is one batch.
+ * resolve
+ *   Find the folios of a PTW_FOLIO step.  A step does not: only
+ *   for_each_pt_range_folio() reads a struct page, so a walk that wants
+ *   presence touches none.
+ */
+
+/**
  * enum pt_range_type - what a step of pt_range_walk describes
  * @PTW_DONE: the walk is over; nothing is described
  * @PTW_NONE: a hole: nothing is mapped in the range
