@@ -20,9 +20,7 @@ static void pt_live_test_levels(struct kunit *test)
 	const unsigned long ptrs[] = {
 		PTRS_PER_PTE, PTRS_PER_PMD, PTRS_PER_PUD, PTRS_PER_P4D,
 	};
-	unsigned int top = pt_top_lvl(current->mm), lvl, root_bits;
-	struct pt_ptr r0;
-	unsigned long k;
+	unsigned int top = pt_top_lvl(current->mm), lvl;
 
 	kunit_info(test, "%u page-table levels at run time", top + 1);
 	KUNIT_ASSERT_LE(test, top, (unsigned int)PT_LVL_TOP_MAX);
@@ -36,22 +34,6 @@ static void pt_live_test_levels(struct kunit *test)
 					    pt_lvl_shift(lvl + 1), "level %u", lvl);
 		}
 	}
-	/*
-	 * The root table covers the user address space, and pt_root() of
-	 * addresses one root entry apart gives neighbouring entries of it.
-	 */
-	root_bits = pt_top_index_bits(top);
-	KUNIT_EXPECT_GE(test, pt_lvl_shift(top) + root_bits, ilog2(TASK_SIZE - 1) + 1);
-	r0 = pt_root(current->mm, 0);
-	for (k = 1; k < 4 && k < (1UL << root_bits); k++) {
-		unsigned long a = k << pt_lvl_shift(top);
-
-		if (a >= TASK_SIZE)
-			break;
-		KUNIT_EXPECT_EQ_MSG(test, pt_root(current->mm, a).lvl, top, "root of %lx", a);
-		KUNIT_EXPECT_PTR_EQ_MSG(test, pt_root(current->mm, a).ptr,
-					pt_ptr_add(r0, k).ptr, "root of %lx", a);
-	}
 	KUNIT_EXPECT_TRUE(test, pt_lvl_can_leaf(PT_LVL_PTE));
 }
 
@@ -64,6 +46,36 @@ static unsigned long pt_live_map(struct kunit *test, unsigned long len)
 	KUNIT_ASSERT_NE_MSG(test, addr, 0UL, "kunit_vm_mmap failed");
 	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
 	return addr;
+}
+
+/*
+ * The root table covers the user address space, and pt_root() of addresses
+ * one root entry apart gives neighbouring entries of it.
+ */
+static void pt_live_test_root(struct kunit *test)
+{
+	unsigned int top, root_bits;
+	struct mm_struct *mm;
+	struct pt_ptr r0;
+	unsigned long k;
+
+	/* The first mapping gives the test an mm of its own. */
+	pt_live_map(test, PAGE_SIZE);
+	mm = current->mm;
+	top = pt_top_lvl(mm);
+	root_bits = pt_top_index_bits(top);
+	KUNIT_EXPECT_GE(test, pt_lvl_shift(top) + root_bits, ilog2(TASK_SIZE - 1) + 1);
+	r0 = pt_root(mm, 0);
+	KUNIT_EXPECT_EQ(test, r0.lvl, top);
+	for (k = 1; k < 4 && k < (1UL << root_bits); k++) {
+		unsigned long a = k << pt_lvl_shift(top);
+
+		if (a >= TASK_SIZE)
+			break;
+		KUNIT_EXPECT_EQ_MSG(test, pt_root(mm, a).lvl, top, "root of %lx", a);
+		KUNIT_EXPECT_PTR_EQ_MSG(test, pt_root(mm, a).ptr, pt_ptr_add(r0, k).ptr,
+					"root of %lx", a);
+	}
 }
 
 /* Touched pages are found through the PMD entry the descent stops at. */
@@ -132,6 +144,7 @@ static void pt_live_test_holes(struct kunit *test)
 
 static struct kunit_case pt_live_test_cases[] = {
 	KUNIT_CASE(pt_live_test_levels),
+	KUNIT_CASE(pt_live_test_root),
 	KUNIT_CASE(pt_live_test_find),
 	KUNIT_CASE(pt_live_test_holes),
 	{}
