@@ -1297,6 +1297,198 @@ static void case_pfnmap_cow(void)
 	e2e_dump(NULL);
 }
 
+/* ---- Bad input at the /proc boundary ------------------------------------ */
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case EINVAL: return "EINVAL";
+	case EFAULT: return "EFAULT";
+	case ESRCH: return "ESRCH";
+	case EPERM: return "EPERM";
+	case EACCES: return "EACCES";
+	case ENOTTY: return "ENOTTY";
+	case EIO: return "EIO";
+	default: return "E?";
+	}
+}
+
+/* What a call returned, as fact KEY: N, or the name of its errno. */
+static void outcome(const char *key, long ret)
+{
+	char v[32];
+
+	if (ret < 0)
+		snprintf(v, sizeof(v), "%s", errname(errno));
+	else
+		snprintf(v, sizeof(v), "%ld", ret);
+	e2e_fact(key, "%s", v);
+}
+
+/*
+ * Read pagemap entries [first, first + n) of the range that starts at
+ * @base in chunks of @chunk entries, and compare them with @whole, read
+ * in one go: the walk must put every entry at its offset whatever the
+ * read's start and size (a THP, the edges of VMAs and holes in between).
+ */
+static int chunks_agree(int fd, unsigned long base, const uint64_t *whole, size_t first,
+			size_t n, size_t chunk)
+{
+	uint64_t buf[1024];
+	size_t i, k;
+
+	for (i = first; i < first + n; i += k) {
+		k = first + n - i < chunk ? first + n - i : chunk;
+		if (pread(fd, buf, k * 8, (base / ps + i) * 8) != (ssize_t)(k * 8) ||
+		    memcmp(buf, whole + i, k * 8))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * What a reader may hand pagemap and PAGEMAP_SCAN: reads of any size at
+ * any entry over a THP, 4K pages, holes and VMA edges must agree with one
+ * whole read; misaligned offsets and sizes, ranges past the address space,
+ * NULL, read-only and half-writable buffers, a process that is gone, and
+ * bad PAGEMAP_SCAN arguments must give what stock gives (the comparison
+ * of the boots says that; the facts say what stock gives).
+ */
+static void case_pagemap_bad_input(void)
+{
+	static const size_t chunks[] = { 1, 3, 7, 64, 511, 513 };
+	static const size_t shifts[] = { 0, 1, 5 };
+	unsigned long base, len = 2 * pmd + 8 * ps;
+	size_t n, c, sh, same = 1, i;
+	struct pm_scan_arg arg;
+	uint64_t *whole, e[2];
+	char *p, *ro, *half;
+	int fd, pipefd[2];
+	pid_t kid;
+
+	p = e2e_anon("bad_input", 2 * pmd, pmd);
+	if (!p)
+		return;
+	/* A THP in the first PMD where THP works, every third page in the second. */
+	if (thp_usable() && !madvise(p, pmd, MADV_HUGEPAGE))
+		p[0] = 1;
+	madvise(p + pmd, pmd, MADV_NOHUGEPAGE);
+	for (i = 0; i < pmd; i += 3 * ps)
+		p[pmd + i] = 1;
+	/* From inside the guard before the region to inside the one after. */
+	base = (unsigned long)p - 4 * ps;
+	n = len / ps;
+	whole = malloc(n * 8);
+	fd = open("/proc/self/pagemap", O_RDONLY);
+	if (!whole || fd < 0 || e2e_track_fd(fd) < 0) {
+		e2e_error("pagemap");
+		free(whole);
+		return;
+	}
+	if (pread(fd, whole, n * 8, base / ps * 8) != (ssize_t)(n * 8)) {
+		e2e_error("whole read");
+		free(whole);
+		return;
+	}
+	for (c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++)
+		for (sh = 0; sh < sizeof(shifts) / sizeof(shifts[0]); sh++) {
+			/* One entry at a time over the first 1024 entries only. */
+			size_t cnt = chunks[c] == 1 && n - shifts[sh] > 1024 ? 1024 : n - shifts[sh];
+
+			if (!chunks_agree(fd, base, whole, shifts[sh], cnt, chunks[c])) {
+				printf("chunks of %zu from entry %zu differ\n", chunks[c], shifts[sh]);
+				same = 0;
+			}
+		}
+	e2e_fact("bad_input.chunks", "%s", same ? "same" : "differ");
+	for (i = 0, c = 0; i < n; i++)
+		c += whole[i] >> 63;	/* PM_PRESENT */
+	e2e_fact("bad_input.pm.present", "%zu", c);
+	free(whole);
+
+	outcome("bad_input.unaligned_offset", pread(fd, e, 8, base / ps * 8 + 3));
+	outcome("bad_input.size_not_8", pread(fd, e, 12, base / ps * 8));
+	outcome("bad_input.size_0", pread(fd, e, 0, base / ps * 8));
+	outcome("bad_input.past_end", pread(fd, e, 8, (1UL << 60) / ps * 8));
+	/* (The system call itself: glibc's pread() is declared nonnull.) */
+	outcome("bad_input.null_buffer", syscall(SYS_pread64, fd, NULL, 64, base / ps * 8));
+	ro = e2e_map("bad_input_ro", ps, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	half = e2e_map("bad_input_half", 2 * ps, 0, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!ro || !half || mprotect(half + ps, ps, PROT_READ)) {
+		e2e_error("buffers");
+		return;
+	}
+	outcome("bad_input.readonly_buffer", pread(fd, ro, 64, base / ps * 8));
+	/* The first page of the buffer takes ps / 8 entries, the second none. */
+	outcome("bad_input.half_writable_buffer", pread(fd, half, 2 * ps, base / ps * 8));
+
+	/* A process that is gone between open() and read(). */
+	if (pipe(pipefd)) {
+		e2e_error("pipe");
+		return;
+	}
+	kid = fork();
+	if (kid == 0) {
+		char *q = mmap(NULL, 16 * ps, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (q != MAP_FAILED)
+			memset(q, 1, 16 * ps);
+		if (write(pipefd[1], &q, sizeof(q)) != sizeof(q))
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	if (kid > 0) {
+		char path[64], *q = NULL;
+		int kfd;
+
+		e2e_track_kid(kid);
+		if (read(pipefd[0], &q, sizeof(q)) != sizeof(q))
+			e2e_error("child");
+		snprintf(path, sizeof(path), "/proc/%d/pagemap", kid);
+		kfd = open(path, O_RDONLY);
+		if (kfd >= 0 && e2e_track_fd(kfd) >= 0) {
+			outcome("bad_input.live_process", pread(kfd, e, 8, (unsigned long)q / ps * 8));
+			kill(kid, SIGKILL);
+			waitpid(kid, NULL, 0);
+			outcome("bad_input.exited_process", pread(kfd, e, 8, (unsigned long)q / ps * 8));
+		}
+	}
+	close(pipefd[0]);
+	close(pipefd[1]);
+
+	/* PAGEMAP_SCAN: each argument wrong in turn, then right. */
+#define SCAN(key, ...) do {							\
+		memset(&arg, 0, sizeof(arg));					\
+		arg.size = sizeof(arg);						\
+		arg.start = (unsigned long)p;					\
+		arg.end = (unsigned long)p + 2 * pmd;				\
+		arg.vec = (uintptr_t)half;					\
+		arg.vec_len = 4;						\
+		arg.category_mask = PAGE_IS_PRESENT;				\
+		arg.return_mask = PAGE_IS_PRESENT;				\
+		__VA_ARGS__;							\
+		outcome("bad_input.scan_" key, ioctl(fd, PAGEMAP_SCAN, &arg));	\
+	} while (0)
+	SCAN("ok");
+	SCAN("size", arg.size -= 8);
+	SCAN("flags", arg.flags = 1ULL << 40);
+	SCAN("category", arg.category_mask = 1ULL << 40);
+	SCAN("return_mask_0", arg.return_mask = 0);
+	SCAN("start_unaligned", arg.start += 1);
+	SCAN("end_before_start", arg.end = arg.start - ps);
+	SCAN("end_unaligned", arg.end -= 1);
+	SCAN("past_end", arg.start = 1UL << 60; arg.end = arg.start + ps);
+	SCAN("vec_null", arg.vec = 0);
+	SCAN("vec_readonly", arg.vec = (uintptr_t)ro);
+	SCAN("vec_len_0", arg.vec_len = 0);
+	SCAN("max_pages_1", arg.max_pages = 1);
+#undef SCAN
+	outcome("bad_input.scan_arg_null", ioctl(fd, PAGEMAP_SCAN, NULL));
+}
+
 /* ---- device memory through test_hmm ------------------------------------------- */
 
 static void hmm_case(const char *label, unsigned long cmd_nr)
@@ -1398,6 +1590,7 @@ static const struct {
 	{ "pfnmap_cow",			case_pfnmap_cow,		ALL },
 	{ "hmm_device_private",		case_hmm_device_private,	ALL },
 	{ "hmm_device_exclusive",	case_hmm_device_exclusive,	ALL },
+	{ "pagemap_bad_input",		case_pagemap_bad_input,		ALL },
 	/* Last: it takes a frame away for the rest of the boot. */
 	{ "hwpoison",			case_hwpoison,			ALL },
 };
