@@ -54,6 +54,8 @@ SPLAT = re.compile(r'WARNING: |BUG: |Kernel panic|possible circular locking|'
 EXPECTED_WARNINGS = {
     # pt_range_walk_start()'s WARN_ON_ONCE, once per boot.
     'ptw_test_misuse': {'mm/pt_range_walk.c': 1},
+    # ptw_huge_leaf()'s WARN_ONCE on an entry no walker should meet.
+    'ptw_test_unexpected_pud': {'mm/pt_range_walk.c': 1},
 }
 WARN_AT = re.compile(r'WARNING: .* at (\S+?):\d+ ')
 RESULT = re.compile(r'^(?:\[[^\]]*\]\s*)?\s*(?:not )?ok \d+ (\S+)')

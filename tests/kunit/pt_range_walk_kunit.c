@@ -897,6 +897,55 @@ static void ptw_test_protnone_pud(struct kunit *test)
 }
 
 /*
+ * An entry no walker should meet: a PUD that is neither empty, present, a
+ * leaf nor a table (x86: only a software bit set).  The walk warns once
+ * (kunit_results.py expects exactly that warning of this case), skips the
+ * entry, and walks on: the steps before and after it are reported, none
+ * covers it, and the walk ends with no lock held (lockdep would say).
+ */
+static void ptw_test_unexpected_pud(struct kunit *test)
+{
+#if defined(CONFIG_X86_64) && defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
+	unsigned long addr = ptwt_map(test, NULL, 3 * PUD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	unsigned long at = ALIGN(addr, PUD_SIZE), end = addr + 3 * PUD_SIZE;
+	const pud_t odd = __pud(_PAGE_SOFTW1);
+	struct mm_struct *mm = current->mm;
+	unsigned int before = 0, after = 0;
+	struct pt_range_walk ptw;
+	pud_t *pudp;
+
+	KUNIT_ASSERT_FALSE(test, pud_none(odd) || pud_present(odd) || pud_leaf(odd));
+	mmap_write_lock(mm);
+	pudp = ptwt_pud_alloc(mm, at);
+	if (!pudp || !pud_none(pudp_get(pudp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no empty PUD at %lx", at);
+		return;
+	}
+	set_pud_at(mm, at, pudp, odd);
+	mmap_write_downgrade(mm);
+	for_each_pt_range(&ptw, find_vma(mm, at), addr, end, PTW_WANT_ALL) {
+		unsigned long s = ptw.addr, e = pt_range_walk_end(&ptw);
+
+		KUNIT_EXPECT_TRUE_MSG(test, e <= at || s >= at + PUD_SIZE,
+				      "step [%lx, %lx) covers the entry at %lx", s, e, at);
+		before += e <= at;
+		after += s >= at + PUD_SIZE;
+	}
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_GT(test, after, 0U);
+	KUNIT_EXPECT_EQ(test, before > 0, addr < at);
+
+	mmap_write_lock(mm);
+	pud_clear(pudp);
+	mmap_write_unlock(mm);
+#else
+	kunit_skip(test, "no PUD neither leaf nor table can be made here (x86_64 only)");
+#endif
+}
+
+/*
  * The devmap leaves of a DAX mapping (device-dax at 2M or 1G): pfns of
  * ZONE_DEVICE memory mapped whole by one PMD or PUD entry, whose pages are
  * no folio the /proc walkers may account.  No DAX device exists when KUnit
@@ -1011,6 +1060,7 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_lock_count),
 	KUNIT_CASE(ptw_test_bad_pmd),
 	KUNIT_CASE(ptw_test_protnone_pud),
+	KUNIT_CASE(ptw_test_unexpected_pud),
 	KUNIT_CASE(ptw_test_devmap_pmd),
 	KUNIT_CASE(ptw_test_devmap_pud),
 	KUNIT_CASE(ptw_test_resched),
