@@ -8,7 +8,11 @@ few layout artefacts; this fixes exactly those and nothing else:
   - "for(" and "a;b" in a for header, "iter (" after a loop macro
   - leading whitespace with 8 spaces in a row (continuation lines aligned
     with spaces only): re-encoded as tabs, then spaces
-  - lines holding only whitespace, and the second of two empty lines
+  - lines holding only whitespace, and the second of two empty lines; such
+    a line right after a preprocessor directive is dropped
+  - "}" and "else" on lines of their own, for "} else"
+  - "else" on a line of its own before an "if" one level deeper, for
+    "else if": the inner if statement moves up a level
 
 Each pattern is one that pristine Linux 6.12 fs/proc/task_mmu.c does not
 contain, so on code spatch did not print the pass is a no-op (checked by
@@ -36,15 +40,58 @@ def for_header(m):
     return m.group(1) + "for (" + inner + ")" + m.group(3)
 
 
+def width(line):
+    return len(re.match(r"[ \t]*", line).group(0).expandtabs(8))
+
+
+def join_else(lines):
+    """'}' then 'else', and 'else' then a deeper 'if', as spatch prints an
+    if statement's else branch in added code."""
+    out = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        nxt = lines[i + 1] if i + 1 < len(lines) else None
+        if (nxt is not None and re.match(r"^\s*}$", line) and
+                re.match(r"^\s*else\b", nxt) and width(line) == width(nxt)):
+            out.append(line + " " + nxt.lstrip())
+            i += 2
+            continue
+        if (nxt is not None and re.match(r"^\s*else$", line) and
+                re.match(r"^\s*if \(", nxt) and
+                width(nxt) == width(line) + 8):
+            # The inner if statement: its own lines, and its closing
+            # brace and else at its level.
+            w = width(nxt)
+            out.append(line + " " + nxt.lstrip())
+            i += 2
+            while i < len(lines) and lines[i] != "" and (
+                    width(lines[i]) > w or
+                    (width(lines[i]) == w and
+                     re.match(r"^\s*(}|else\b)", lines[i]))):
+                out.append(lines[i][1:] if lines[i].startswith("\t")
+                           else lines[i][8:])
+                i += 1
+            continue
+        out.append(line)
+        i += 1
+    return out
+
+
 def fix(text):
     lines = text.split("\n")
     out = []
     header = False      # inside a function header that began at column 0
+    prev = ""
     for line in lines:
         if line.strip() == "":
+            # spatch's indentation after a directive in added code.
+            if line and prev.startswith("#"):
+                continue
             line = ""
             if out and out[-1] == "":
                 continue
+        prev = line
         line = retab(line)
         # for(init;cond;step) -> for (init; cond; step)
         line = re.sub(r"^(\s*)for\((.*)\)(\s*\{?)$", for_header, line)
@@ -61,7 +108,12 @@ def fix(text):
                        line.endswith("{") or line == ""):
             header = False
         out.append(line)
-    return "\n".join(out)
+    # An else if chain comes up one level at a time.
+    while True:
+        joined = join_else(out)
+        if joined == out:
+            return "\n".join(out)
+        out = joined
 
 
 def main():

@@ -23,6 +23,35 @@ virtual report
 @@
 pt_walk_script = "numa_maps.cocci"
 pt_walk_ops_names.update({"show_numa_ops"})
+pt_walk_gone.update({"can_gather_numa_stats"})
+pt_walk_shapes.update({
+    # The loop reads the mapcount of the other pages of a batch the same
+    # way.
+    "gather_stats": {"params": "struct page *page, struct numa_maps *md, "
+                               "int pte_dirty, unsigned long nr_pages",
+                     "calls": ["folio_precise_page_mapcount(folio, page)"]},
+    "can_gather_numa_stats_pmd": {"params": "pmd_t pmd, struct vm_area_struct *vma, "
+                                            "unsigned long addr"},
+    # What the loop checks instead, the walk having found the page.
+    "can_gather_numa_stats": {"exact": True, "calls": [
+        "pte_present(pte)", "vm_normal_page(vma, addr, pte)",
+        "is_zone_device_page(page)", "PageReserved(page)", "page_to_nid(page)",
+        "node_isset(nid, node_states[N_MEMORY])"]},
+    # What the loop does instead.
+    "gather_pte_stats": {"exact": True, "calls": [
+        "pmd_trans_huge_lock(pmd, vma)",
+        "can_gather_numa_stats_pmd(*pmd, vma, addr)",
+        "gather_stats(page, md, pmd_dirty(*pmd), HPAGE_PMD_SIZE / PAGE_SIZE)",
+        "pmd_dirty(*pmd)", "spin_unlock(ptl)",
+        "pte_offset_map_lock(walk->mm, pmd, addr, &ptl)", "ptep_get(pte)",
+        "can_gather_numa_stats(ptent, vma, addr)",
+        "gather_stats(page, md, pte_dirty(ptent), 1)", "pte_dirty(ptent)",
+        "pte_unmap_unlock(orig_pte, ptl)", "cond_resched()"]},
+})
+pt_walk_post.update({
+    "gather_hugetlb_stats": "pte_t *, unsigned long, unsigned long, unsigned long, "
+                            "struct mm_struct *, struct numa_maps *",
+})
 
 // The walk finds the page vm_normal_page() would (the loop below makes
 // the other checks), so can_gather_numa_stats() has no caller left.
@@ -111,3 +140,62 @@ iterator name for_each_pt_range, for_each_pt_range_folio;
 +}
 +
  caller(...) {...}
+
+// ---------------------------------------------------------------------------
+// Last, the checks of pt_walk_check() (pt_walk_common.cocci): the ops are
+// gone, nothing deleted is still used, and what stays takes what the loop
+// passes.  Otherwise spatch exits 1 and says why.
+
+@post depends on patch@
+identifier F;
+position p : script:python (F) { F in pt_walk_post };
+parameter list ps;
+@@
+ F@p(ps) {...}
+
+@script:python depends on patch@
+f << post.F;
+ps << post.ps;
+@@
+pt_walk_state["post"].setdefault(f, []).append(pt_walk_types(str(ps)))
+
+@gone depends on patch@
+identifier F;
+position p : script:python (F) {
+	F in pt_walk_gone or F in pt_walk_dead or F in pt_walk_ops_names
+};
+@@
+ F@p
+
+@script:python depends on patch@
+f << gone.F;
+@@
+pt_walk_state["used"].append((f, "used"))
+
+@gone_def depends on patch@
+identifier F;
+position p : script:python (F) { F in pt_walk_gone or F in pt_walk_dead };
+@@
+ F@p(...) {...}
+
+@script:python depends on patch@
+f << gone_def.F;
+@@
+pt_walk_state["used"].append((f, "defined"))
+
+@left depends on patch@
+identifier O;
+position p : script:python (O) { O in pt_walk_ops_names };
+@@
+ const struct mm_walk_ops O@p = { ... };
+
+@script:python depends on patch@
+o << left.O;
+p << left.p;
+@@
+pt_walk_note(p)
+pt_walk_state["left"].append(o)
+
+@script:python depends on patch@
+@@
+pt_walk_check()

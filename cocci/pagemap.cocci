@@ -7,12 +7,17 @@
 /// gaps between VMAs, VM_PFNMAP VMAs and holes; pagemap_hugetlb_range() is
 /// re-plumbed and called once per hugetlb page; pagemap_pmd_range() and
 /// pagemap_ops go.  The walk stops when the buffer is full.
-/// Needs pagemap_pmd_range_thp(), split out of pagemap_pmd_range() first.
+/// Needs pagemap_pmd_range_thp(), split out of pagemap_pmd_range() first
+/// (cocci/pagemap_thp_split.cocci); under #ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/// alone, it gets a stub for the other case, since the loop calls it in
+/// every configuration.
 ///
 // Confidence: High
 // Copyright: (C) 2026 pt_walk developers.
 // Comments: One-off conversion of Linux 6.12; re-running it changes nothing.
-// Options: --no-includes --include-headers --timeout 120
+//  --max-width 79: the stub's parameters on the lines of the stub of the
+//  hand-written split this replaced (spatch's default, 78, breaks one more).
+// Options: --no-includes --include-headers --timeout 120 --max-width 79
 
 #include "pt_walk_common.cocci"
 
@@ -25,9 +30,52 @@ virtual report
 pt_walk_script = "pagemap.cocci"
 pt_walk_ops_names.update({"pagemap_ops"})
 pt_walk_byval.update({"pagemap_pmd_range_thp"})
-# Split out of pagemap_pmd_range() by hand first (spatch cannot move the
-# #ifdef-guarded branch): without it, nothing is converted.
+# Split out of pagemap_pmd_range() first by cocci/pagemap_thp_split.cocci:
+# without it, nothing is converted.
 pt_walk_requires.update({"pagemap_pmd_range_thp"})
+pt_walk_hints["pagemap_pmd_range_thp"] = "run cocci/pagemap_thp_split.cocci first"
+pt_walk_shapes.update({
+    "add_to_pagemap": {"params": "pagemap_entry_t *pme, struct pagemapread *pm"},
+    "pte_to_pagemap_entry": {"params": "struct pagemapread *pm, struct vm_area_struct *vma, "
+                                       "unsigned long addr, pte_t pte"},
+    "pagemap_pmd_range_thp": {"params": "pmd_t *pmdp, unsigned long addr, unsigned long end, "
+                                        "struct vm_area_struct *vma, struct pagemapread *pm"},
+    # What the loop does instead: a PMD leaf to pagemap_pmd_range_thp(),
+    # each PTE to pte_to_pagemap_entry() and add_to_pagemap().
+    "pagemap_pmd_range": {"exact": True, "calls": [
+        "pmd_trans_huge_lock(pmdp, vma)",
+        "pagemap_pmd_range_thp(pmdp, addr, end, vma, pm)", "spin_unlock(ptl)",
+        "pte_offset_map_lock(walk->mm, pmdp, addr, &ptl)",
+        "pte_to_pagemap_entry(pm, vma, addr, ptep_get(pte))", "ptep_get(pte)",
+        "add_to_pagemap(&pme, pm)", "pte_unmap_unlock(orig_pte, ptl)",
+        "cond_resched()"]},
+})
+pt_walk_post.update({
+    "pagemap_pte_hole": "unsigned long, unsigned long, struct mm_struct *, struct pagemapread *",
+    "pagemap_hugetlb_range": "pte_t *, unsigned long, unsigned long, unsigned long, "
+                             "struct vm_area_struct *, struct pagemapread *",
+    "pagemap_pmd_range_thp": "pmd_t, unsigned long, unsigned long, "
+                             "struct vm_area_struct *, struct pagemapread *",
+})
+
+// The loop calls pagemap_pmd_range_thp() in every configuration: alone
+// under #ifdef CONFIG_TRANSPARENT_HUGEPAGE (as pagemap_thp_split.cocci puts
+// it), it gets a stub for the other case.
+@depends on patch && ops@
+identifier G = pagemap_pmd_range_thp;
+position p : script:python () {
+	pt_walk_guards.get("pagemap_pmd_range_thp") == set(["CONFIG_TRANSPARENT_HUGEPAGE"])
+};
+typedef pmd_t;
+@@
+ G@p(...) {...}
++#else
++static int pagemap_pmd_range_thp(pmd_t pmd, unsigned long addr,
++				 unsigned long end, struct vm_area_struct *vma,
++				 struct pagemapread *pm)
++{
++	return 0;
++}
 
 // The caller: walk_page_range() becomes a call of the loop.
 @site depends on patch && ops@
@@ -145,3 +193,62 @@ iterator name for_each_pt_range;
 +}
 +
  caller(...) {...}
+
+// ---------------------------------------------------------------------------
+// Last, the checks of pt_walk_check() (pt_walk_common.cocci): the ops are
+// gone, nothing deleted is still used, and what stays takes what the loop
+// passes.  Otherwise spatch exits 1 and says why.
+
+@post depends on patch@
+identifier F;
+position p : script:python (F) { F in pt_walk_post };
+parameter list ps;
+@@
+ F@p(ps) {...}
+
+@script:python depends on patch@
+f << post.F;
+ps << post.ps;
+@@
+pt_walk_state["post"].setdefault(f, []).append(pt_walk_types(str(ps)))
+
+@gone depends on patch@
+identifier F;
+position p : script:python (F) {
+	F in pt_walk_gone or F in pt_walk_dead or F in pt_walk_ops_names
+};
+@@
+ F@p
+
+@script:python depends on patch@
+f << gone.F;
+@@
+pt_walk_state["used"].append((f, "used"))
+
+@gone_def depends on patch@
+identifier F;
+position p : script:python (F) { F in pt_walk_gone or F in pt_walk_dead };
+@@
+ F@p(...) {...}
+
+@script:python depends on patch@
+f << gone_def.F;
+@@
+pt_walk_state["used"].append((f, "defined"))
+
+@left depends on patch@
+identifier O;
+position p : script:python (O) { O in pt_walk_ops_names };
+@@
+ const struct mm_walk_ops O@p = { ... };
+
+@script:python depends on patch@
+o << left.O;
+p << left.p;
+@@
+pt_walk_note(p)
+pt_walk_state["left"].append(o)
+
+@script:python depends on patch@
+@@
+pt_walk_check()

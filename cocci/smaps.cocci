@@ -22,6 +22,31 @@ virtual report
 @@
 pt_walk_script = "smaps.cocci"
 pt_walk_ops_names.update({"smaps_walk_ops", "smaps_shmem_walk_ops"})
+pt_walk_gone.update({"smaps_pte_hole_lookup"})
+pt_walk_shapes.update({
+    # The loop accounts a mapped folio, present.
+    "smaps_account": {"params": "struct mem_size_stats *mss, struct page *page, "
+                                "bool compound, bool young, bool dirty, "
+                                "bool locked, bool present"},
+    # What the loop does instead: a PMD leaf to smaps_pmd_entry(), each
+    # PTE to smaps_pte_entry(), and nothing else.
+    "smaps_pte_range": {"exact": True, "calls": [
+        "pmd_trans_huge_lock(pmd, vma)", "smaps_pmd_entry(pmd, addr, walk)",
+        "spin_unlock(ptl)", "pte_offset_map_lock(vma->vm_mm, pmd, addr, &ptl)",
+        "smaps_pte_entry(pte, addr, walk)", "pte_unmap_unlock(pte - 1, ptl)",
+        "cond_resched()"]},
+    # A none PTE of a shmem walk is a hole: PTW_NONE steps now.
+    "smaps_pte_hole_lookup": {"exact": True, "calls": [
+        "smaps_pte_hole(addr, addr + PAGE_SIZE, 0, walk)"]},
+})
+pt_walk_post.update({
+    "smaps_pte_entry": "pte_t, unsigned long, struct vm_area_struct *, struct mem_size_stats *",
+    "smaps_pmd_entry": "pmd_t, unsigned long, struct vm_area_struct *, struct mem_size_stats *",
+    "smaps_pte_hole": "unsigned long, unsigned long, struct vm_area_struct *, struct mem_size_stats *",
+    "smaps_hugetlb_range": "pte_t *, unsigned long, unsigned long, unsigned long, "
+                           "struct vm_area_struct *, struct mem_size_stats *",
+    "smaps_account": "struct mem_size_stats *, struct page *, unsigned long, bool, bool, bool, bool",
+})
 
 // smaps_pte_entry() looked up the pte_hole callback for a none PTE; holes
 // are PTW_NONE steps now, and a none PTE never reaches it.
@@ -187,3 +212,62 @@ iterator name for_each_pt_range, for_each_pt_range_folio;
 +}
 +
  caller(...) {...}
+
+// ---------------------------------------------------------------------------
+// Last, the checks of pt_walk_check() (pt_walk_common.cocci): the ops are
+// gone, nothing deleted is still used, and what stays takes what the loop
+// passes.  Otherwise spatch exits 1 and says why.
+
+@post depends on patch@
+identifier F;
+position p : script:python (F) { F in pt_walk_post };
+parameter list ps;
+@@
+ F@p(ps) {...}
+
+@script:python depends on patch@
+f << post.F;
+ps << post.ps;
+@@
+pt_walk_state["post"].setdefault(f, []).append(pt_walk_types(str(ps)))
+
+@gone depends on patch@
+identifier F;
+position p : script:python (F) {
+	F in pt_walk_gone or F in pt_walk_dead or F in pt_walk_ops_names
+};
+@@
+ F@p
+
+@script:python depends on patch@
+f << gone.F;
+@@
+pt_walk_state["used"].append((f, "used"))
+
+@gone_def depends on patch@
+identifier F;
+position p : script:python (F) { F in pt_walk_gone or F in pt_walk_dead };
+@@
+ F@p(...) {...}
+
+@script:python depends on patch@
+f << gone_def.F;
+@@
+pt_walk_state["used"].append((f, "defined"))
+
+@left depends on patch@
+identifier O;
+position p : script:python (O) { O in pt_walk_ops_names };
+@@
+ const struct mm_walk_ops O@p = { ... };
+
+@script:python depends on patch@
+o << left.O;
+p << left.p;
+@@
+pt_walk_note(p)
+pt_walk_state["left"].append(o)
+
+@script:python depends on patch@
+@@
+pt_walk_check()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# cocci_convert.sh [-t] FILE SCRIPT...: run the Coccinelle conversions
-# cocci/SCRIPT.cocci (smaps, numa_maps, pagemap), in that order, on FILE (a
-# fs/proc/task_mmu.c) in place, each followed by the mechanical formatting
-# pass cocci/fmt.py.  -t prints one "SCRIPT<TAB>seconds" line per script.
+# cocci_convert.sh [-t] FILE SCRIPT...: run the Coccinelle scripts
+# cocci/SCRIPT.cocci (pagemap_thp_split, smaps, numa_maps, pagemap), in the
+# order given, on FILE (a fs/proc/task_mmu.c) in place, each followed by the
+# mechanical formatting pass cocci/fmt.py.  -t prints one
+# "SCRIPT<TAB>seconds" line per script.  A script that cannot convert the
+# walker it is for exits non-zero with one "error: ..." line saying why and
+# leaves FILE as it was; so does this script, with that line.
 #
 # spatch is run from cocci/, because spatch 1.1.1 looks #include'd SmPL files
 # up relative to its working directory; the options are the scripts' own
@@ -35,8 +38,10 @@ for s in "$@"; do
 	t0=$(date +%s.%N)
 	if ! (cd "$COCCI_DIR" && spatch --very-quiet -D patch "${opts[@]}" \
 		--in-place --sp-file "$s.cocci" "$file") >"$log" 2>&1; then
-		echo "error: spatch $s.cocci failed on $file:" >&2
-		sed 's/^/  | /' "$log" >&2
+		# The scripts say why in one line each; anything else in full.
+		grep '^error: ' "$log" >&2 ||
+			{ echo "error: spatch $s.cocci failed on $file:" >&2
+			  sed 's/^/  | /' "$log" >&2; }
 		rm -f "$log"
 		exit 1
 	fi

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# convert.sh: `make convert` - run the Coccinelle conversions of
-# cocci/ (smaps, numa_maps, pagemap) on fs/proc/task_mmu.c of a tree, in
-# place, and print how long spatch took for each.
+# convert.sh: `make convert` - run the Coccinelle scripts of cocci/
+# (pagemap_thp_split, smaps, numa_maps, pagemap) on fs/proc/task_mmu.c of a
+# tree, in place, and print how long spatch took for each.
 #
 # The tree is $TREE when given, else the series checkout (build/src, or
 # build/kdir/src with KDIR=): there, with the whole series applied, nothing
 # changes.  It must have the pt_range_walk iterator (include/linux/pt_walk.h with
 # pt_range_walk_pte()): the series up to its documentation patch, or all of
-# it.  When pagemap_pmd_range_thp() is missing, the hand-written split of
-# scripts/series/06-pagemap-thp-split.diff is applied first.  On a tree
-# that is already converted (the whole series applied) nothing changes.
+# it.  A script that cannot convert its walker (a task_mmu.c that is not
+# Linux 6.12's, layout and comments aside) stops the run with its one-line
+# cause, and the file keeps what the scripts before it did.
 . "$(dirname "$0")/lib.sh"
 
 tree=${TREE:-$KWORK}
@@ -21,18 +21,10 @@ f=$tree/fs/proc/task_mmu.c
 grep -q 'pt_range_walk_pte' "$tree/include/linux/pt_walk.h" 2>/dev/null ||
 	die "$tree lacks the pt_range_walk iterator; fix: apply the series first (make apply, or git am out/patches/000[1-5]-*.patch)"
 
-if ! grep -q '^static int pagemap_pmd_range_thp(' "$f"; then
-	say "applying the pagemap THP split (scripts/series/06-pagemap-thp-split.diff)"
-	if ! (cd "$tree" && GIT_CEILING_DIRECTORIES=$(dirname "$tree") \
-		git apply "$TOP/scripts/series/06-pagemap-thp-split.diff") ||
-	   ! grep -q '^static int pagemap_pmd_range_thp(' "$f"; then
-		die "the pagemap THP split does not apply to $f"
-	fi
-fi
-
 before=$(sha1sum <"$f")
 say "spatch on $f (seconds per script):"
-"$TOP/scripts/cocci_convert.sh" -t "$f" smaps numa_maps pagemap
+"$TOP/scripts/cocci_convert.sh" -t "$f" pagemap_thp_split smaps numa_maps pagemap ||
+	die "$f not converted (the line above says why); fix: see the cause, or port that walker by hand"
 # The converted file needs the walk built in: PROC_FS selects PT_WALK.
 "$TOP/scripts/proc_select_pt_walk.sh" "$tree"
 if [ "$(sha1sum <"$f")" = "$before" ]; then

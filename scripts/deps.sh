@@ -7,7 +7,8 @@
 PKGS=(linux-source-6.12 make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross
       coccinelle qemu-system-x86 qemu-system-arm qemu-system-misc busybox-static flex bison bc
       libelf-dev libssl-dev cpio ccache python3 xz-utils git perl clang gnuplot-nox python3-sphinx python3-yaml graphviz
-      libclang-rt-14-dev valgrind sparse dwarves rsync file python3-ply python3-git gcc-riscv64-linux-gnu b4)
+      libclang-rt-14-dev valgrind sparse dwarves rsync file python3-ply python3-git gcc-riscv64-linux-gnu b4
+      clang-format)
 
 missing=()
 for p in "${PKGS[@]}"; do

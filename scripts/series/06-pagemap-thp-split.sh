@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 FILES=()
 edit() {
-	git apply --whitespace=error-all "$TOP/scripts/series/06-pagemap-thp-split.diff"
+	"$TOP/scripts/cocci_convert.sh" fs/proc/task_mmu.c pagemap_thp_split
 	grep -q '^static int pagemap_pmd_range_thp(' fs/proc/task_mmu.c
 }
