@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Apply out/patches with git am onto the base commit, as branch pt_walk,
-# checked out in build/src.  Applying the same series again is a
-# no-op (compared by git patch-id), so the build stays warm.
+# checked out in build/src.  Applying the same series again is a no-op, so
+# the build stays warm: the same patch files (a checksum kept in
+# build/series-applied.sha1, so that a change of message, author or date
+# alone is applied too, as b4-am compares them) and the same code on the
+# branch (git patch-id).
 . "$(dirname "$0")/lib.sh"
 
 PATCHES=$OUT/patches
@@ -10,11 +13,13 @@ ls "$PATCHES"/0001-*.patch >/dev/null 2>&1 || die "no series in $PATCHES; fix: m
 series=$(ls "$PATCHES"/*.patch | grep -v '/0000-cover-letter.patch$')
 
 want=$(cat $series | git patch-id --stable | cut -d' ' -f1)
+stamp=$BUILD/series-applied.sha1
+sum=$(cat $series | sha1sum | cut -d' ' -f1)
 
 if [ -e "$KWORK/.git" ]; then
 	have=$(git -C "$KWORK" log --reverse -p --format='commit %H' "$BASE_TAG..$SERIES_BRANCH" 2>/dev/null |
 		git patch-id --stable | cut -d' ' -f1)
-	if [ "$want" = "$have" ]; then
+	if [ "$want" = "$have" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$sum" ]; then
 		say "series already applied on $SERIES_BRANCH ($KWORK)"
 		exit 0
 	fi
@@ -32,4 +37,5 @@ say "applying $(echo "$series" | wc -l) patches with git am onto $BASE_TAG"
 	cd "$KWORK"
 	run_logged "$OUT/logs/git-am.log" "git am" git am -q $series
 )
+echo "$sum" >"$stamp"
 say "applied: $KWORK ($SERIES_BRANCH)"
