@@ -794,6 +794,33 @@ ptwt_pfn_leaf_walk(struct kunit *test, unsigned long addr, unsigned long len,
 	KUNIT_EXPECT_EQ(test, pfn_steps, 1U);
 }
 
+/* Write @val into the empty PUD of @at in the test's mm; NULL if none. */
+static pud_t *__maybe_unused ptwt_pud_set(struct kunit *test, unsigned long at,
+					  pud_t val)
+{
+	struct mm_struct *mm = current->mm;
+	pud_t *pudp;
+
+	mmap_write_lock(mm);
+	pudp = ptwt_pud_alloc(mm, at);
+	if (!pudp || !pud_none(pudp_get(pudp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no empty PUD at %lx", at);
+		return NULL;
+	}
+	set_pud_at(mm, at, pudp, val);
+	mmap_write_unlock(mm);
+	return pudp;
+}
+
+/* Clear it again: never leave it to the teardown of the page tables. */
+static void __maybe_unused ptwt_pud_unset(pud_t *pudp)
+{
+	mmap_write_lock(current->mm);
+	pud_clear(pudp);
+	mmap_write_unlock(current->mm);
+}
+
 /*
  * Install @leaf, a PUD leaf of @pfn, in an empty PUD of a fresh mapping of
  * three PUDs, walk it (ptwt_pfn_leaf_walk()), and clear it again.
@@ -804,24 +831,12 @@ static void __maybe_unused ptwt_pud_leaf(struct kunit *test, pud_t leaf,
 	unsigned long addr = ptwt_map(test, NULL, 3 * PUD_SIZE,
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
 	unsigned long at = ALIGN(addr, PUD_SIZE);
-	struct mm_struct *mm = current->mm;
-	pud_t *pudp;
+	pud_t *pudp = ptwt_pud_set(test, at, leaf);
 
-	mmap_write_lock(mm);
-	pudp = ptwt_pud_alloc(mm, at);
-	if (!pudp || !pud_none(pudp_get(pudp))) {
-		mmap_write_unlock(mm);
-		KUNIT_FAIL(test, "no empty PUD at %lx", at);
+	if (!pudp)
 		return;
-	}
-	set_pud_at(mm, at, pudp, leaf);
-	mmap_write_unlock(mm);
-
 	ptwt_pfn_leaf_walk(test, addr, 3 * PUD_SIZE, at, PT_LVL_PUD, pfn, writable);
-
-	mmap_write_lock(mm);
-	pud_clear(pudp);
-	mmap_write_unlock(mm);
+	ptwt_pud_unset(pudp);
 }
 
 /*
@@ -916,15 +931,10 @@ static void ptw_test_unexpected_pud(struct kunit *test)
 	pud_t *pudp;
 
 	KUNIT_ASSERT_FALSE(test, pud_none(odd) || pud_present(odd) || pud_leaf(odd));
-	mmap_write_lock(mm);
-	pudp = ptwt_pud_alloc(mm, at);
-	if (!pudp || !pud_none(pudp_get(pudp))) {
-		mmap_write_unlock(mm);
-		KUNIT_FAIL(test, "no empty PUD at %lx", at);
+	pudp = ptwt_pud_set(test, at, odd);
+	if (!pudp)
 		return;
-	}
-	set_pud_at(mm, at, pudp, odd);
-	mmap_write_downgrade(mm);
+	mmap_read_lock(mm);
 	for_each_pt_range(&ptw, find_vma(mm, at), addr, end, PTW_WANT_ALL) {
 		unsigned long s = ptw.addr, e = pt_range_walk_end(&ptw);
 
@@ -936,10 +946,7 @@ static void ptw_test_unexpected_pud(struct kunit *test)
 	mmap_read_unlock(mm);
 	KUNIT_EXPECT_GT(test, after, 0U);
 	KUNIT_EXPECT_EQ(test, before > 0, addr < at);
-
-	mmap_write_lock(mm);
-	pud_clear(pudp);
-	mmap_write_unlock(mm);
+	ptwt_pud_unset(pudp);
 #else
 	kunit_skip(test, "no PUD neither leaf nor table can be made here (x86_64 only)");
 #endif
