@@ -18,6 +18,7 @@
 #include <linux/highmem.h>
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
@@ -952,6 +953,95 @@ static void ptw_test_unexpected_pud(struct kunit *test)
 #endif
 }
 
+/* The walker of ptw_test_leaf_changed(), on the test's mm in a kthread. */
+struct ptwt_racer {
+	struct mm_struct *mm;
+	unsigned long start, end;
+	unsigned int steps, pfn_steps;
+	unsigned long covered;		/* bytes the steps cover */
+	struct completion done;
+};
+
+static int ptwt_racer_fn(void *data)
+{
+	struct ptwt_racer *r = data;
+	struct pt_range_walk ptw;
+
+	kthread_use_mm(r->mm);
+	mmap_read_lock(r->mm);
+	for_each_pt_range(&ptw, find_vma(r->mm, r->start), r->start, r->end, PTW_WANT_ALL) {
+		r->steps++;
+		r->pfn_steps += ptw.type == PTW_PFN;
+		r->covered += pt_range_walk_size(&ptw);
+	}
+	mmap_read_unlock(r->mm);
+	kthread_unuse_mm(r->mm);
+	complete(&r->done);
+	return 0;
+}
+
+/*
+ * A PMD leaf that goes away between the walk's lockless read and its lock:
+ * the test holds the PMD lock until the walker, which has read the leaf,
+ * waits for it; then clears the leaf and lets go.  Under the lock the walk
+ * must read the entry again and report a hole, never the leaf it saw.
+ */
+static void ptw_test_leaf_changed(struct kunit *test)
+{
+#if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
+	const unsigned long pfn = PMD_SIZE >> PAGE_SHIFT;	/* never read */
+	unsigned long addr = ptwt_map(test, NULL, 3 * PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	unsigned long at = ALIGN(addr, PMD_SIZE);
+	struct ptwt_racer r = { .start = at, .end = at + PMD_SIZE };
+	struct mm_struct *mm = current->mm;
+	struct task_struct *walker;
+	bool waited = false;
+	spinlock_t *ptl;	/* the PMD's, held while the leaf changes */
+	ktime_t until;
+	pud_t *pudp;
+	pmd_t *pmdp;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "the walker needs a CPU of its own");
+	mmap_write_lock(mm);
+	pudp = ptwt_pud_alloc(mm, at);
+	pmdp = pudp ? pmd_alloc(mm, pudp, at) : NULL;
+	if (!pmdp || !pmd_none(pmdp_get(pmdp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no empty PMD at %lx", at);
+		return;
+	}
+	set_pmd_at(mm, at, pmdp, pmd_mkdevmap(pmd_mkhuge(pfn_pmd(pfn, PAGE_SHARED))));
+	mmap_write_unlock(mm);
+
+	r.mm = mm;
+	init_completion(&r.done);
+	/* Created before the lock is taken: creating a kthread may sleep. */
+	walker = kthread_create(ptwt_racer_fn, &r, "ptwt_racer");
+	if (IS_ERR(walker)) {
+		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(walker));
+		return;
+	}
+	ptl = pmd_lockptr(mm, pmdp);
+	spin_lock(ptl);
+	wake_up_process(walker);
+	/* Wait, bounded, for the walker to queue on the lock. */
+	until = ktime_add_ms(ktime_get(), 2000);
+	while (!(waited = spin_is_contended(ptl)) && ktime_before(ktime_get(), until))
+		cpu_relax();
+	pmd_clear(pmdp);
+	spin_unlock(ptl);
+	wait_for_completion(&r.done);
+
+	KUNIT_EXPECT_TRUE_MSG(test, waited, "the walker never waited on the PMD lock");
+	KUNIT_EXPECT_EQ(test, r.pfn_steps, 0U);
+	KUNIT_EXPECT_EQ(test, r.covered, PMD_SIZE);
+#else
+	kunit_skip(test, "no devmap PMD leaves here (ARCH_HAS_PTE_DEVMAP and THP)");
+#endif
+}
+
 /*
  * The devmap leaves of a DAX mapping (device-dax at 2M or 1G): pfns of
  * ZONE_DEVICE memory mapped whole by one PMD or PUD entry, whose pages are
@@ -1068,6 +1158,7 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_bad_pmd),
 	KUNIT_CASE(ptw_test_protnone_pud),
 	KUNIT_CASE(ptw_test_unexpected_pud),
+	KUNIT_CASE(ptw_test_leaf_changed),
 	KUNIT_CASE(ptw_test_devmap_pmd),
 	KUNIT_CASE(ptw_test_devmap_pud),
 	KUNIT_CASE(ptw_test_resched),
