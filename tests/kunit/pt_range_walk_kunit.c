@@ -962,7 +962,7 @@ struct ptwt_racer {
 	struct completion done;
 };
 
-static int ptwt_racer_fn(void *data)
+static int __maybe_unused ptwt_racer_fn(void *data)
 {
 	struct ptwt_racer *r = data;
 	struct pt_range_walk ptw;
