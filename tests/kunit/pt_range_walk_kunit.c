@@ -796,7 +796,7 @@ ptwt_pfn_leaf_walk(struct kunit *test, unsigned long addr, unsigned long len,
 }
 
 /* Write @val into the empty PUD of @at in the test's mm; NULL if none. */
-static pud_t *__maybe_unused ptwt_pud_set(struct kunit *test, unsigned long at,
+static __maybe_unused pud_t *ptwt_pud_set(struct kunit *test, unsigned long at,
 					  pud_t val)
 {
 	struct mm_struct *mm = current->mm;
@@ -953,6 +953,35 @@ static void ptw_test_unexpected_pud(struct kunit *test)
 #endif
 }
 
+/*
+ * Write a devmap PMD leaf of @pfn (never read) into the empty PMD of @at
+ * in the test's mm, as a DAX mapping would have; NULL if there is none.
+ */
+static __maybe_unused pmd_t *ptwt_devmap_pmd_set(struct kunit *test,
+						 unsigned long at,
+						 unsigned long pfn)
+{
+#if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
+	struct mm_struct *mm = current->mm;
+	pud_t *pudp;
+	pmd_t *pmdp;
+
+	mmap_write_lock(mm);
+	pudp = ptwt_pud_alloc(mm, at);
+	pmdp = pudp ? pmd_alloc(mm, pudp, at) : NULL;
+	if (!pmdp || !pmd_none(pmdp_get(pmdp))) {
+		mmap_write_unlock(mm);
+		KUNIT_FAIL(test, "no empty PMD at %lx", at);
+		return NULL;
+	}
+	set_pmd_at(mm, at, pmdp, pmd_mkdevmap(pmd_mkhuge(pfn_pmd(pfn, PAGE_SHARED))));
+	mmap_write_unlock(mm);
+	return pmdp;
+#else
+	return NULL;
+#endif
+}
+
 /* The walker of ptw_test_leaf_changed(), on the test's mm in a kthread. */
 struct ptwt_racer {
 	struct mm_struct *mm;
@@ -999,22 +1028,13 @@ static void ptw_test_leaf_changed(struct kunit *test)
 	bool waited = false;
 	spinlock_t *ptl;	/* the PMD's, held while the leaf changes */
 	ktime_t until;
-	pud_t *pudp;
 	pmd_t *pmdp;
 
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "the walker needs a CPU of its own");
-	mmap_write_lock(mm);
-	pudp = ptwt_pud_alloc(mm, at);
-	pmdp = pudp ? pmd_alloc(mm, pudp, at) : NULL;
-	if (!pmdp || !pmd_none(pmdp_get(pmdp))) {
-		mmap_write_unlock(mm);
-		KUNIT_FAIL(test, "no empty PMD at %lx", at);
+	pmdp = ptwt_devmap_pmd_set(test, at, pfn);
+	if (!pmdp)
 		return;
-	}
-	set_pmd_at(mm, at, pmdp, pmd_mkdevmap(pmd_mkhuge(pfn_pmd(pfn, PAGE_SHARED))));
-	mmap_write_unlock(mm);
-
 	r.mm = mm;
 	init_completion(&r.done);
 	/* Created before the lock is taken: creating a kthread may sleep. */
@@ -1056,21 +1076,11 @@ static void ptw_test_devmap_pmd(struct kunit *test)
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
 	unsigned long at = ALIGN(addr, PMD_SIZE);
 	struct mm_struct *mm = current->mm;
-	pud_t *pudp;
-	pmd_t *pmdp;
+	pmd_t *pmdp = ptwt_devmap_pmd_set(test, at, pfn);
 
-	mmap_write_lock(mm);
-	pudp = ptwt_pud_alloc(mm, at);
-	pmdp = pudp ? pmd_alloc(mm, pudp, at) : NULL;
-	if (!pmdp || !pmd_none(pmdp_get(pmdp))) {
-		mmap_write_unlock(mm);
-		KUNIT_FAIL(test, "no empty PMD at %lx", at);
+	if (!pmdp)
 		return;
-	}
-	set_pmd_at(mm, at, pmdp, pmd_mkdevmap(pmd_mkhuge(pfn_pmd(pfn, PAGE_SHARED))));
 	KUNIT_EXPECT_TRUE(test, pmd_devmap(pmdp_get(pmdp)));
-	mmap_write_unlock(mm);
-
 	ptwt_pfn_leaf_walk(test, addr, 3 * PMD_SIZE, at, PT_LVL_PMD, pfn, true);
 
 	mmap_write_lock(mm);
