@@ -1116,6 +1116,7 @@ static void ptw_test_resched(struct kunit *test)
 	struct pt_range_walk ptw;
 	unsigned long addr, start;
 	enum pt_range_type type;
+	unsigned long switches;
 	struct mm_struct *mm;
 	bool pending;
 
@@ -1138,10 +1139,15 @@ static void ptw_test_resched(struct kunit *test)
 		mmap_read_unlock(mm);
 		kunit_skip(test, "the faults got no PMD THP (fragmented memory?)");
 	}
+	switches = current->nvcsw + current->nivcsw;
 	set_tsk_need_resched(current);
 	set_preempt_need_resched();
 	type = pt_range_walk_next(&ptw);
-	pending = need_resched();
+	/*
+	 * Rescheduled: the request is gone, or the task was switched out (and
+	 * a new request, a tick's, may have come in since).
+	 */
+	pending = need_resched() && current->nvcsw + current->nivcsw == switches;
 	KUNIT_EXPECT_EQ(test, type, PTW_FOLIO);
 	KUNIT_EXPECT_EQ(test, ptw.addr, start + PMD_SIZE);
 	pt_range_walk_done(&ptw);
