@@ -104,13 +104,18 @@ arch_setup() {
 	esac
 }
 
-# The config fragments of a kernel: common, the arch's, the geometry's,
-# the framework's for a patched kernel, and the user's EXTRA_CONFIG.
-# Call after arch_setup.
+# The config fragments of a kernel: common, the arch's, the geometry's
+# (ARCH-NAME: NAME.config when there is one, shared by the arches, then
+# ARCH-NAME.config), the framework's for a patched kernel, and the user's
+# EXTRA_CONFIG.  Call after arch_setup.
 kernel_fragments() {
-	local variant=$1
+	local variant=$1 shared
 	KFRAGS=("$TOP/tests/config/common.config" "$TOP/tests/config/$ARCH_BASE.config")
-	[ -z "$GEOM_CONFIG" ] || KFRAGS+=("$GEOM_CONFIG")
+	if [ -n "$GEOM_CONFIG" ]; then
+		shared=$TOP/tests/config/${GEOM_CONFIG##*/$ARCH_BASE-}
+		[ ! -f "$shared" ] || KFRAGS+=("$shared")
+		KFRAGS+=("$GEOM_CONFIG")
+	fi
 	[ "$variant" != patched ] || KFRAGS+=("$TOP/tests/config/pt_walk.config")
 	if [ -n "${EXTRA_CONFIG:-}" ]; then
 		[ -f "$EXTRA_CONFIG" ] || die "EXTRA_CONFIG=$EXTRA_CONFIG is not a file; fix: point it at a config fragment"
