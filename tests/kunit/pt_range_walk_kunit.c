@@ -27,13 +27,23 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-/* What one page of the range holds, as either walker saw it. */
-enum ptwt_kind { PTWT_NONE, PTWT_PRESENT, PTWT_NONPRESENT };
-
+/*
+ * What one page of the range holds, as the oracle decoded it from the entry
+ * walk_page_range() gave it, on its own: the type a step of pt_range_walk
+ * must report for it, and every field the walk derives from the entry.
+ */
 struct ptwt_fact {
-	enum ptwt_kind kind;
+	enum pt_range_type type;	/* PTW_NONE for a hole */
 	unsigned int lvl;
 	unsigned long val;	/* pfn, or swap entry value */
+	/* The PTE's whole value, for pt_range_walk_pte() (PTE level only) */
+	unsigned long raw;
+	/*
+	 * The normal page mapped (vm_normal_page() and friends), the page of
+	 * a migration or device entry, or NULL
+	 */
+	struct page *page;
+	unsigned int bits;	/* PTW_BIT_* */
 };
 
 struct ptwt_oracle {
@@ -42,30 +52,69 @@ struct ptwt_oracle {
 	struct ptwt_fact *facts;
 };
 
+/* Record @f for [addr, end); @inc: a leaf, whose pfn and page advance. */
 static void ptwt_fact_set(struct ptwt_oracle *o, unsigned long addr,
-			  unsigned long end, enum ptwt_kind kind,
-			  unsigned int lvl, unsigned long val, bool inc)
+			  unsigned long end, struct ptwt_fact f, bool inc)
 {
 	for (; addr < end; addr += PAGE_SIZE) {
 		unsigned long i = (addr - o->start) >> PAGE_SHIFT;
 
 		if (i < o->nr_pages)
-			o->facts[i] = (struct ptwt_fact){ kind, lvl, val };
-		if (inc)
-			val++;
+			o->facts[i] = f;
+		if (inc) {
+			f.val++;
+			if (f.page)
+				f.page = nth_page(f.page, 1);
+		}
 	}
 }
 
-static void ptwt_fact_pte(struct ptwt_oracle *o, unsigned long addr,
-			  pte_t pte, unsigned int lvl, unsigned long end)
+static unsigned int ptwt_bits(bool write, bool young, bool dirty,
+			      bool soft_dirty, bool uffd_wp)
 {
-	if (pte_none(pte))
-		ptwt_fact_set(o, addr, end, PTWT_NONE, 0, 0, false);
-	else if (pte_present(pte))
-		ptwt_fact_set(o, addr, end, PTWT_PRESENT, lvl, pte_pfn(pte), true);
-	else
-		ptwt_fact_set(o, addr, end, PTWT_NONPRESENT, lvl,
-			      pte_to_swp_entry(pte).val, false);
+	return (write ? PTW_BIT_WRITE : 0) | (young ? PTW_BIT_YOUNG : 0) |
+	       (dirty ? PTW_BIT_DIRTY : 0) |
+	       (soft_dirty ? PTW_BIT_SOFT_DIRTY : 0) |
+	       (uffd_wp ? PTW_BIT_UFFD_WP : 0);
+}
+
+/* The type of a non-present entry, and the page it names, if any. */
+static struct ptwt_fact ptwt_fact_swp(swp_entry_t e, unsigned int lvl)
+{
+	struct ptwt_fact f = { .type = PTW_SWAP, .lvl = lvl, .val = e.val };
+
+	if (is_pte_marker_entry(e))
+		f.type = PTW_MARKER;
+	else if (is_hwpoison_entry(e))
+		f.type = PTW_HWPOISON;
+	else if (is_migration_entry(e))
+		f.type = PTW_MIGRATION;
+	else if (is_device_private_entry(e) || is_device_exclusive_entry(e))
+		f.type = PTW_DEVICE;
+	if (f.type == PTW_MIGRATION || f.type == PTW_DEVICE)
+		f.page = pfn_swap_entry_to_page(e);
+	return f;
+}
+
+static void ptwt_fact_pte(struct ptwt_oracle *o, struct vm_area_struct *vma,
+			  unsigned long addr, pte_t pte)
+{
+	struct ptwt_fact f = { .type = PTW_NONE };
+
+	if (pte_present(pte)) {
+		f = (struct ptwt_fact){ .lvl = PT_LVL_PTE, .val = pte_pfn(pte),
+			.page = vm_normal_page(vma, addr, pte),
+			.bits = ptwt_bits(pte_write(pte), pte_young(pte),
+					  pte_dirty(pte), pte_soft_dirty(pte),
+					  pte_uffd_wp(pte)) };
+		f.type = f.page ? PTW_FOLIO : PTW_PFN;
+	} else if (!pte_none(pte)) {
+		f = ptwt_fact_swp(pte_to_swp_entry(pte), PT_LVL_PTE);
+		f.bits = ptwt_bits(false, false, false, pte_swp_soft_dirty(pte),
+				   pte_swp_uffd_wp_any(pte));
+	}
+	f.raw = pte_val(pte);
+	ptwt_fact_set(o, addr, addr + PAGE_SIZE, f, false);
 }
 
 /* Walk every VMA: walk_page_range() skips VM_PFNMAP ones by default. */
@@ -78,7 +127,8 @@ static int ptwt_oracle_test_walk(unsigned long start, unsigned long end,
 static int ptwt_oracle_hole(unsigned long addr, unsigned long next, int depth,
 			    struct mm_walk *walk)
 {
-	ptwt_fact_set(walk->private, addr, next, PTWT_NONE, 0, 0, false);
+	ptwt_fact_set(walk->private, addr, next,
+		      (struct ptwt_fact){ .type = PTW_NONE }, false);
 	return 0;
 }
 
@@ -92,16 +142,29 @@ static int ptwt_oracle_pmd(pmd_t *pmdp, unsigned long addr, unsigned long end,
 
 	ptl = pmd_trans_huge_lock(pmdp, walk->vma);
 	if (ptl) {
+		unsigned long off = (addr & ~PMD_MASK) >> PAGE_SHIFT;
 		pmd_t pmd = pmdp_get(pmdp);
+		struct ptwt_fact f = { .lvl = PT_LVL_PMD };
 
-		if (pmd_present(pmd))
-			ptwt_fact_set(o, addr, end, PTWT_PRESENT, PT_LVL_PMD,
-				      pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT), true);
+		if (pmd_present(pmd)) {
+			f.val = pmd_pfn(pmd) + off;
+			f.page = vm_normal_page_pmd(walk->vma, addr, pmd);
+			f.type = f.page ? PTW_FOLIO : PTW_PFN;
+			f.bits = ptwt_bits(pmd_write(pmd), pmd_young(pmd),
+					   pmd_dirty(pmd), pmd_soft_dirty(pmd),
+					   pmd_uffd_wp(pmd));
+		}
 #ifdef CONFIG_ARCH_ENABLE_THP_MIGRATION
-		else
-			ptwt_fact_set(o, addr, end, PTWT_NONPRESENT, PT_LVL_PMD,
-				      pmd_to_swp_entry(pmd).val, false);
+		if (!pmd_present(pmd)) {
+			f = ptwt_fact_swp(pmd_to_swp_entry(pmd), PT_LVL_PMD);
+			f.bits = ptwt_bits(false, false, false,
+					   pmd_swp_soft_dirty(pmd),
+					   pmd_swp_uffd_wp(pmd));
+		}
 #endif
+		if (f.page)
+			f.page = nth_page(f.page, off);
+		ptwt_fact_set(o, addr, end, f, f.type == PTW_FOLIO || f.type == PTW_PFN);
 		spin_unlock(ptl);
 		return 0;
 	}
@@ -111,7 +174,7 @@ static int ptwt_oracle_pmd(pmd_t *pmdp, unsigned long addr, unsigned long end,
 		return 0;
 	}
 	for (; addr < end; addr += PAGE_SIZE, pte++)
-		ptwt_fact_pte(o, addr, ptep_get(pte), PT_LVL_PTE, addr + PAGE_SIZE);
+		ptwt_fact_pte(o, walk->vma, addr, ptep_get(pte));
 	pte_unmap_unlock(pte - 1, ptl);
 	return 0;
 }
@@ -127,15 +190,24 @@ static int ptwt_oracle_hugetlb(pte_t *ptep, unsigned long hmask,
 			   sz >= PMD_SIZE ? PT_LVL_PMD : PT_LVL_PTE;
 	spinlock_t *ptl = huge_pte_lock(h, walk->mm, ptep);
 	pte_t pte = huge_ptep_get(walk->mm, addr, ptep);
+	struct ptwt_fact f = { .type = PTW_NONE };
 
-	if (pte_present(pte))
-		ptwt_fact_set(walk->private, addr, end, PTWT_PRESENT, lvl,
-			      pte_pfn(pte) + ((addr & ~hmask) >> PAGE_SHIFT), true);
-	else if (!pte_none(pte))
-		ptwt_fact_set(walk->private, addr, end, PTWT_NONPRESENT, lvl,
-			      pte_to_swp_entry(pte).val, false);
-	else
-		ptwt_fact_set(walk->private, addr, end, PTWT_NONE, 0, 0, false);
+	if (pte_present(pte)) {
+		unsigned long off = (addr & ~hmask) >> PAGE_SHIFT;
+
+		/* Every hugetlb page is a normal page, of a hugetlb folio. */
+		f = (struct ptwt_fact){ .type = PTW_FOLIO, .lvl = lvl,
+			.val = pte_pfn(pte) + off,
+			.page = pfn_to_page(pte_pfn(pte) + off),
+			.bits = ptwt_bits(huge_pte_write(pte), pte_young(pte),
+					  huge_pte_dirty(pte), pte_soft_dirty(pte),
+					  huge_pte_uffd_wp(pte)) };
+	} else if (!pte_none(pte)) {
+		f = ptwt_fact_swp(pte_to_swp_entry(pte), lvl);
+		f.bits = ptwt_bits(false, false, false, pte_swp_soft_dirty(pte),
+				   pte_swp_uffd_wp_any(pte));
+	}
+	ptwt_fact_set(walk->private, addr, end, f, f.type == PTW_FOLIO);
 	spin_unlock(ptl);
 	return 0;
 }
@@ -166,12 +238,15 @@ static bool ptwt_step_locked(const struct pt_range_walk *ptw)
 /*
  * The folios for_each_pt_range_folio() gives for a step cover it once, in
  * order, and each page is what vm_normal_page() (or, for a leaf above the
- * PTE level, the leaf's pfn) finds, read under the lock the step holds.  A
- * PFN step maps no page vm_normal_page() finds.  Returns the largest batch.
+ * PTE level, vm_normal_page_pmd() or the leaf's pfn) finds, read under the
+ * lock the step holds, and what the oracle found; each batch has the bits
+ * the oracle decoded from every entry in it.  A PFN step maps no page
+ * vm_normal_page() finds.  Returns the largest batch.
  */
 static unsigned int ptwt_check_pages(struct kunit *test,
 				     struct vm_area_struct *vma,
-				     const struct pt_range_walk *ptw)
+				     const struct pt_range_walk *ptw,
+				     const struct ptwt_oracle *o)
 {
 	unsigned long expect = ptw->addr, pfn0 = pt_range_walk_pfn(ptw);
 	struct pt_range_folio f;
@@ -192,6 +267,8 @@ static unsigned int ptwt_check_pages(struct kunit *test,
 		expect = f.addr + f.nr * PAGE_SIZE;
 		for (i = 0; i < f.nr; i++) {
 			unsigned long addr = f.addr + i * PAGE_SIZE;
+			const struct ptwt_fact *fact =
+				&o->facts[(addr - o->start) >> PAGE_SHIFT];
 			struct page *page;
 
 			if (ptw->level == PT_LVL_PTE) {
@@ -202,11 +279,21 @@ static unsigned int ptwt_check_pages(struct kunit *test,
 				KUNIT_EXPECT_EQ_MSG(test, pt_range_walk_bits(ptw, e),
 						    pt_range_walk_bits(ptw, f.entry),
 						    "%lx: a batch with mixed bits", addr);
+			} else if (ptw->level == PT_LVL_PMD && !ptw->hugetlb) {
+				page = vm_normal_page_pmd(vma, ptw->addr & PMD_MASK,
+							  ptw->entry.pmd);
+				if (page)
+					page = nth_page(page, (addr & ~PMD_MASK) >> PAGE_SHIFT);
 			} else {
 				page = pfn_to_page(pfn0 + ((addr - ptw->addr) >> PAGE_SHIFT));
 			}
 			KUNIT_EXPECT_PTR_EQ_MSG(test, nth_page(f.page, i), page,
 						"%lx: page %u of a batch of %u", addr, i, f.nr);
+			KUNIT_EXPECT_PTR_EQ_MSG(test, nth_page(f.page, i), fact->page,
+						"%lx: page %u of a batch of %u, not the oracle's",
+						addr, i, f.nr);
+			KUNIT_EXPECT_EQ_MSG(test, pt_range_walk_bits(ptw, f.entry),
+					    fact->bits, "%lx: batch bits, oracle bits", addr);
 			if (page)
 				KUNIT_EXPECT_PTR_EQ(test, f.folio, page_folio(page));
 		}
@@ -256,9 +343,14 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 	}
 
 	for_each_pt_range(&ptw, vma, start, end, flags) {
-		enum ptwt_kind kind = ptw.type == PTW_NONE ? PTWT_NONE :
-			ptw.type == PTW_FOLIO || ptw.type == PTW_PFN ?
-			PTWT_PRESENT : PTWT_NONPRESENT;
+		bool present = ptw.type == PTW_FOLIO || ptw.type == PTW_PFN;
+		bool pte_run = ptw.level == PT_LVL_PTE && !ptw.hugetlb &&
+			       ptw.type != PTW_NONE;
+		/* A leaf's entry: one level's span, or a whole hugetlb page. */
+		unsigned long span = ptw.hugetlb ? vma_kernel_pagesize(vma) :
+				     pt_lvl_size(ptw.level);
+		unsigned long first_end = min(pt_range_walk_end(&ptw),
+					      (ptw.addr | (span - 1)) + 1);
 
 		c->steps[ptw.type]++;
 		c->pages += pt_range_walk_size(&ptw) >> PAGE_SHIFT;
@@ -267,7 +359,7 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 			KUNIT_EXPECT_TRUE_MSG(test, ptwt_step_locked(&ptw),
 					      "%lx: type %d level %u step without its lock",
 					      ptw.addr, ptw.type, ptw.level);
-		c->max_batch = max(c->max_batch, ptwt_check_pages(test, vma, &ptw));
+		c->max_batch = max(c->max_batch, ptwt_check_pages(test, vma, &ptw, &o));
 		c->max_level[ptw.type] = max(c->max_level[ptw.type], ptw.level);
 		c->max_nr[ptw.type] = max(c->max_nr[ptw.type], ptw.nr);
 		if (all)
@@ -279,29 +371,46 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 			KUNIT_EXPECT_EQ(test, (unsigned long)ptw.nr,
 					pt_nr_entries(ptw.addr, pt_range_walk_end(&ptw),
 						      ptw.level));
+		/* The folio a migration or device entry names: the first's. */
+		if (ptw.type == PTW_MIGRATION || ptw.type == PTW_DEVICE) {
+			struct page *page = o.facts[(ptw.addr - start) >> PAGE_SHIFT].page;
+			struct folio *folio = page ? page_folio(page) : NULL;
+
+			KUNIT_EXPECT_PTR_EQ_MSG(test, ptw.folio, folio,
+						"%lx: the folio of a type %d entry",
+						ptw.addr, ptw.type);
+		}
 		expect = ptw.addr + pt_range_walk_size(&ptw);
 		for (i = 0; i < pt_range_walk_size(&ptw) >> PAGE_SHIFT; i++) {
 			unsigned long addr = ptw.addr + i * PAGE_SIZE;
 			const struct ptwt_fact *f = &o.facts[(addr - start) >> PAGE_SHIFT];
-			unsigned long val;
-
-			swp_entry_t swp = pt_range_walk_swp(&ptw);
+			union pt_entry e = ptw.entry;
+			unsigned long val = 0;
+			bool bits = pte_run || addr < first_end;
 
 			/* A PTE run maps pages of many folios: read entry i. */
-			if (kind == PTWT_PRESENT && ptw.level == PT_LVL_PTE)
-				val = pte_pfn(pt_range_walk_pte(&ptw, i));
-			else if (kind == PTWT_PRESENT)
+			if (pte_run)
+				e.pte = pt_range_walk_pte(&ptw, i);
+			if (ptw.type == PTW_NONE)
+				bits = false;
+			else if (present && pte_run)
+				val = pte_pfn(e.pte);
+			else if (present)
 				val = pt_range_walk_pfn(&ptw) + i;
-			else if (ptw.level == PT_LVL_PTE)
-				val = pte_to_swp_entry(pt_range_walk_pte(&ptw, i)).val;
+			else if (pte_run)
+				val = pte_to_swp_entry(e.pte).val;
 			else
-				val = swp.val;
-			if (f->kind != kind || (kind != PTWT_NONE &&
-						(f->val != val || f->lvl != ptw.level))) {
+				val = pt_range_walk_swp(&ptw).val;
+			if (f->type != ptw.type ||
+			    (ptw.type != PTW_NONE &&
+			     (f->val != val || f->lvl != ptw.level)) ||
+			    (pte_run && pte_val(e.pte) != f->raw) ||
+			    (bits && pt_range_walk_bits(&ptw, e) != f->bits)) {
 				KUNIT_FAIL(test,
-					   "%lx: walk: type %d level %u val %lx; oracle: kind %d level %u val %lx",
+					   "%lx: walk: type %d level %u val %lx bits %x; oracle: type %d level %u val %lx bits %x raw %lx",
 					   addr, ptw.type, ptw.level, val,
-					   f->kind, f->lvl, f->val);
+					   bits ? pt_range_walk_bits(&ptw, e) : 0,
+					   f->type, f->lvl, f->val, f->bits, f->raw);
 				break;
 			}
 		}
@@ -746,9 +855,9 @@ ptwt_walk_at(struct kunit *test, struct vm_area_struct *vma, unsigned long start
 
 /*
  * The PUD entry that maps @at in the test's mm, with the tables above it
- * allocated as a fault would; the mmap lock is held for writing.
+ * allocated as a fault would, under the mmap lock.
  */
-static __maybe_unused pud_t *ptwt_pud_alloc(struct mm_struct *mm, unsigned long at)
+static pud_t *ptwt_pud_alloc(struct mm_struct *mm, unsigned long at)
 {
 	p4d_t *p4dp = p4d_alloc(mm, pgd_offset(mm, at), at);
 
@@ -982,16 +1091,16 @@ static __maybe_unused pmd_t *ptwt_devmap_pmd_set(struct kunit *test,
 #endif
 }
 
-/* The walker of ptw_test_leaf_changed(), on the test's mm in a kthread. */
+/* The walker of the race cases, on the test's mm in a kthread. */
 struct ptwt_racer {
 	struct mm_struct *mm;
 	unsigned long start, end;
-	unsigned int steps, pfn_steps;
+	unsigned int steps, mapped_steps;
 	unsigned long covered;		/* bytes the steps cover */
 	struct completion done;
 };
 
-static int __maybe_unused ptwt_racer_fn(void *data)
+static int ptwt_racer_fn(void *data)
 {
 	struct ptwt_racer *r = data;
 	struct pt_range_walk ptw;
@@ -1000,7 +1109,7 @@ static int __maybe_unused ptwt_racer_fn(void *data)
 	mmap_read_lock(r->mm);
 	for_each_pt_range(&ptw, find_vma(r->mm, r->start), r->start, r->end, PTW_WANT_ALL) {
 		r->steps++;
-		r->pfn_steps += ptw.type == PTW_PFN;
+		r->mapped_steps += ptw.type != PTW_NONE;
 		r->covered += pt_range_walk_size(&ptw);
 	}
 	mmap_read_unlock(r->mm);
@@ -1010,10 +1119,43 @@ static int __maybe_unused ptwt_racer_fn(void *data)
 }
 
 /*
+ * Walk [@r->start, @r->end) in a kthread while this test holds @ptl; once
+ * the walker, which has read the PMD entry @pmdp without a lock, waits for
+ * @ptl, clear the entry and let go.  Returns whether the walker was seen
+ * waiting; the walk is over on return.
+ */
+static bool ptwt_race_pmd_clear(struct kunit *test, struct ptwt_racer *r,
+				spinlock_t *ptl, pmd_t *pmdp)
+{
+	struct task_struct *walker;
+	bool waited = false;
+	ktime_t until;
+
+	r->mm = current->mm;
+	init_completion(&r->done);
+	/* Created before the lock is taken: creating a kthread may sleep. */
+	walker = kthread_create(ptwt_racer_fn, r, "ptwt_racer");
+	if (IS_ERR(walker)) {
+		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(walker));
+		return false;
+	}
+	spin_lock(ptl);
+	wake_up_process(walker);
+	/* Wait, bounded, for the walker to queue on the lock. */
+	until = ktime_add_ms(ktime_get(), 2000);
+	while (!(waited = spin_is_contended(ptl)) && ktime_before(ktime_get(), until))
+		cpu_relax();
+	pmd_clear(pmdp);
+	spin_unlock(ptl);
+	wait_for_completion(&r->done);
+	KUNIT_EXPECT_TRUE_MSG(test, waited, "the walker never waited on the lock");
+	return waited;
+}
+
+/*
  * A PMD leaf that goes away between the walk's lockless read and its lock:
- * the test holds the PMD lock until the walker, which has read the leaf,
- * waits for it; then clears the leaf and lets go.  Under the lock the walk
- * must read the entry again and report a hole, never the leaf it saw.
+ * under the lock the walk must read the entry again and report a hole,
+ * never the leaf it saw.
  */
 static void ptw_test_leaf_changed(struct kunit *test)
 {
@@ -1023,11 +1165,6 @@ static void ptw_test_leaf_changed(struct kunit *test)
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
 	unsigned long at = ALIGN(addr, PMD_SIZE);
 	struct ptwt_racer r = { .start = at, .end = at + PMD_SIZE };
-	struct mm_struct *mm = current->mm;
-	struct task_struct *walker;
-	bool waited = false;
-	spinlock_t *ptl;	/* the PMD's, held while the leaf changes */
-	ktime_t until;
 	pmd_t *pmdp;
 
 	if (num_online_cpus() < 2)
@@ -1035,31 +1172,52 @@ static void ptw_test_leaf_changed(struct kunit *test)
 	pmdp = ptwt_devmap_pmd_set(test, at, pfn);
 	if (!pmdp)
 		return;
-	r.mm = mm;
-	init_completion(&r.done);
-	/* Created before the lock is taken: creating a kthread may sleep. */
-	walker = kthread_create(ptwt_racer_fn, &r, "ptwt_racer");
-	if (IS_ERR(walker)) {
-		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(walker));
-		return;
-	}
-	ptl = pmd_lockptr(mm, pmdp);
-	spin_lock(ptl);
-	wake_up_process(walker);
-	/* Wait, bounded, for the walker to queue on the lock. */
-	until = ktime_add_ms(ktime_get(), 2000);
-	while (!(waited = spin_is_contended(ptl)) && ktime_before(ktime_get(), until))
-		cpu_relax();
-	pmd_clear(pmdp);
-	spin_unlock(ptl);
-	wait_for_completion(&r.done);
-
-	KUNIT_EXPECT_TRUE_MSG(test, waited, "the walker never waited on the PMD lock");
-	KUNIT_EXPECT_EQ(test, r.pfn_steps, 0U);
+	ptwt_race_pmd_clear(test, &r, pmd_lockptr(current->mm, pmdp), pmdp);
+	KUNIT_EXPECT_EQ(test, r.mapped_steps, 0U);
 	KUNIT_EXPECT_EQ(test, r.covered, PMD_SIZE);
 #else
 	kunit_skip(test, "no devmap PMD leaves here (ARCH_HAS_PTE_DEVMAP and THP)");
 #endif
+}
+
+/*
+ * A PTE table that goes away between the walk's lockless read of its PMD
+ * entry and the table's lock: pte_offset_map_lock() finds the entry
+ * changed and then empty, so entering the table fails.  The walk must look
+ * again and report the range once, as the hole it now is.  The table is
+ * put back afterwards, for the mm to free at exit.
+ */
+static void ptw_test_table_changed(struct kunit *test)
+{
+	unsigned long addr = ptwt_map(test, NULL, 3 * PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	unsigned long at = ALIGN(addr, PMD_SIZE);
+	struct ptwt_racer r = { .start = at, .end = at + PMD_SIZE };
+	struct mm_struct *mm = current->mm;
+	pmd_t *pmdp = NULL, pmd;
+	pud_t *pudp;
+
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "the walker needs a CPU of its own");
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, VM_HUGEPAGE);
+	ptwt_touch(test, at + PAGE_SIZE);
+	mmap_read_lock(mm);
+	pudp = ptwt_pud_alloc(mm, at);
+	if (pudp)
+		pmdp = pmd_offset(pudp, at);
+	mmap_read_unlock(mm);
+	pmd = pmdp ? pmdp_get(pmdp) : __pmd(0);
+	if (pmd_none(pmd) || pmd_leaf(pmd)) {
+		KUNIT_FAIL(test, "no PTE table at %lx", at);
+		return;
+	}
+	ptwt_race_pmd_clear(test, &r, pte_lockptr(mm, pmdp), pmdp);
+	mmap_write_lock(mm);
+	set_pmd(pmdp, pmd);
+	mmap_write_unlock(mm);
+	KUNIT_EXPECT_EQ(test, r.mapped_steps, 0U);
+	KUNIT_EXPECT_EQ(test, r.steps, 1U);
+	KUNIT_EXPECT_EQ(test, r.covered, PMD_SIZE);
 }
 
 /*
@@ -1175,6 +1333,7 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_protnone_pud),
 	KUNIT_CASE(ptw_test_unexpected_pud),
 	KUNIT_CASE(ptw_test_leaf_changed),
+	KUNIT_CASE(ptw_test_table_changed),
 	KUNIT_CASE(ptw_test_devmap_pmd),
 	KUNIT_CASE(ptw_test_devmap_pud),
 	KUNIT_CASE(ptw_test_resched),
