@@ -12,6 +12,8 @@
 #                     /proc, case by case; WORKLOADS=DIR adds DIR/*.c
 #   make e2e-determinism  the same cases on two boots of the stock kernel
 #   make selftests    the kernel's pagemap/proc selftests, stock vs patched
+#   make stress       debug kernels (KASAN, lockdep), stock and patched, under
+#                     concurrent page-table churn: STRESS_SECONDS (600)
 #   make bench        walkers side by side (kernel, /proc, userspace) on
 #                     benchmark kernels, x86_64 and arm64: out/bench/
 #                     (README.md, ratios.png, *.csv); BENCH_MB, BENCH_REPS,
@@ -28,13 +30,13 @@ ARCHES := x86_64 arm64
 
 .PHONY: all deps tree patches apply build-% boot-% kunit check check-quick \
 	check-geometries build-matrix kunit-py \
-	user bench bench-user fuzz e2e e2e-determinism selftests convert clean help
+	user bench bench-user fuzz stress e2e e2e-determinism selftests convert clean help
 
 all: deps
 	@$(S)/main.sh
 
 help:
-	@sed -n '2,24p' Makefile
+	@sed -n '2,26p' Makefile
 
 deps:
 	@$(S)/deps.sh
@@ -90,6 +92,9 @@ e2e-determinism:
 
 selftests:
 	@ARCHES="$(ARCHES)" $(S)/selftests.sh
+
+stress: apply
+	@ARCHES="$(ARCHES)" STRESS_SECONDS="$(or $(STRESS_SECONDS),600)" $(S)/stress.sh
 
 clean:
 	rm -rf out build/kbuild build/user build/matrix

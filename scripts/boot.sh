@@ -4,7 +4,8 @@
 # under QEMU (TCG) with the initramfs, keep the console in LOG, and fail if
 # it does not power off by itself within $BOOT_TIMEOUT seconds or never
 # reaches the end of its test scripts.  QEMU_EXTRA adds QEMU options
-# (make bench: BENCH_ICOUNT=1 passes -icount shift=0).
+# (make bench: BENCH_ICOUNT=1 passes -icount shift=0); QEMU_SMP replaces
+# the CPU topology, two CPUs by default.
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: boot.sh ARCH VARIANT INITRAMFS LOG [ARGS...]}
@@ -22,7 +23,7 @@ say "booting $arch $variant (log: $log)"
 start=$SECONDS
 rc=0
 # shellcheck disable=SC2086 # QEMU_EXTRA is a list of options
-timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_MACHINE[@]}" -smp 2 -m "$QEMU_MEM" ${QEMU_EXTRA:-} \
+timeout --foreground -k 10 "$timeout" "$QEMU" "${QEMU_MACHINE[@]}" -smp "${QEMU_SMP:-2}" -m "$QEMU_MEM" ${QEMU_EXTRA:-} \
 	-nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=$CONSOLE panic=-1 $HUGE_ARGS $*" </dev/null >"$log" 2>&1 || rc=$?

@@ -184,7 +184,9 @@ tier_docs() {
 	[ "$(wc -l <"$RES")" -gt "$n" ] || record docs run fail
 }
 
-# The kernel tiers of one arch: kernels, boot, KUnit, then e2e and selftests.
+# The kernel tiers of one arch: kernels, boot, KUnit, then e2e and
+# selftests; the stress tier on its debug kernels for the arches proper
+# (a geometry, ARCH-NAME, has none).
 tiers_for_arch() {
 	say "tiers for $1"
 	if tier_kernel "$1"; then
@@ -194,6 +196,10 @@ tiers_for_arch() {
 		record "e2e-$1" run skip
 		record "selftests-$1" run skip
 	fi
+	case "$1" in
+	*-*) ;;
+	*) tier_stress "$1" || true ;;
+	esac
 }
 
 # --- e2e: stock and patched kernels print the same /proc ------------------
@@ -218,6 +224,21 @@ tier_selftests() {
 		grep -A3 '^FAIL' "$LOGS/selftests-$arch.log" | head -n 12 | sed 's/^/  | /' >&2
 	fi
 	[ "$(wc -l <"$RES")" -gt "$n" ] || record "selftests-$arch" run fail
+}
+
+# --- stress: debug kernels under concurrent page-table churn ---------------
+# scripts/stress.sh records one line per reader, mutator and check (tier
+# stress-ARCH), stock and patched, for $STRESS_SECONDS (120 here; make
+# stress runs longer).
+tier_stress() {
+	local arch=$1 n
+	n=$(wc -l <"$RES")
+	if ! ARCHES=$arch STRESS_SECONDS=${STRESS_SECONDS:-120} \
+		"$TOP/scripts/stress.sh" "$RES" >"$LOGS/stress-$arch.log" 2>&1; then
+		printf 'FAIL stress-%s (log: %s)\n' "$arch" "$LOGS/stress-$arch.log" >&2
+		grep -A3 -E '^(FAIL|error)' "$LOGS/stress-$arch.log" | head -n 12 | sed 's/^/  | /' >&2
+	fi
+	[ "$(wc -l <"$RES")" -gt "$n" ] || record "stress-$arch" run fail
 }
 
 summary() {

@@ -15,6 +15,7 @@ ktree, tier, log = sys.argv[1:4]
 prefix = sys.argv[4] if len(sys.argv) > 4 else ''
 sys.path.insert(0, os.path.join(ktree, 'tools/testing/kunit'))
 import kunit_printer  # noqa: E402
+from splats import SPLAT  # noqa: E402
 # The parser prints its summary through this object: send it to stderr,
 # stdout is for results.tsv lines only.
 kunit_printer.stdout._output = sys.stderr
@@ -42,15 +43,11 @@ else:
     for suite in root.subtests:
         emit(suite, prefix)
 
-# Lockdep, DEBUG_VM and other kernel splats fail the console.  The only
+# Lockdep, DEBUG_VM and other kernel splats (splats.py) fail the console.  The only
 # warnings allowed are those the misuse cases raise on purpose: exactly
 # EXPECTED_WARNINGS[case][file] of them at that file, inside that case's
 # output (between the previous result line and its own).  Anything else, a
 # warning from the walk in any other case included, fails.
-SPLAT = re.compile(r'WARNING: |BUG: |Kernel panic|possible circular locking|'
-                   r'inconsistent lock state|possible recursive locking|'
-                   r'suspicious RCU usage|lock held when returning|'
-                   r'VM_BUG_ON|page dumped because|Unable to handle kernel')
 EXPECTED_WARNINGS = {
     # pt_range_walk_start()'s WARN_ON_ONCE, once per boot.
     'ptw_test_misuse': {'mm/pt_range_walk.c': 1},

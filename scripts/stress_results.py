@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""stress_results.py TIER KERNEL CONSOLE: turn the console of one stress
+boot (tests/stress/run.sh running tests/stress/ptw_stress) into results
+lines, TIER<TAB>KERNEL.test<TAB>pass|fail|skip[<TAB>counts]:
+
+  KERNEL.setup            the guest had two CPUs and two NUMA nodes
+  KERNEL.reader.NAME      ran at least once and saw only well-formed output
+  KERNEL.mutator.NAME     ran at least once without an unexpected error;
+                          skip when the guest lacks what it needs
+  KERNEL.result           the workload finished: nothing hung
+  KERNEL.console-clean    no kernel splat (splats.py); each one is printed
+
+Exits 1 when any line failed.
+
+stress_results.py --table STOCK.tsv PATCHED.tsv: the iterations of each
+reader and mutator on both kernels, side by side."""
+import re
+import sys
+
+from splats import SPLAT
+
+LINE = re.compile(r'STRESS\t(reader|mutator)\t(\S+)\t(\d+)\t(\d+)(?:\t([^\r\n]*))?')
+RESULT = re.compile(r'STRESS\tresult\t(pass|fail)\t(\d+)')
+SETUP = re.compile(r'STRESS: cpus=(\d+) nodes=(\d+)')
+COUNTS = re.compile(r'iterations=(\d+) errors=(\d+)')
+
+
+def table(stock, patched):
+    def load(path):
+        rows = {}
+        with open(path) as f:
+            for l in f:
+                tier, test, status, *rest = l.rstrip('\n').split('\t')
+                m = COUNTS.match(rest[0]) if rest else None
+                if m:
+                    rows[test.split('.', 1)[1]] = (int(m.group(1)), status)
+        return rows
+    a, b = load(stock), load(patched)
+    print(f'{"reader/mutator":28} {"stock":>10} {"patched":>10} {"patched/stock":>14}')
+    for name in sorted(set(a) | set(b)):
+        sa, sb = a.get(name, (0, 'missing')), b.get(name, (0, 'missing'))
+        ratio = f'{sb[0] / sa[0]:.2f}' if sa[0] else '-'
+        print(f'{name:28} {sa[0]:>10} {sb[0]:>10} {ratio:>14}')
+
+
+def main():
+    if sys.argv[1] == '--table':
+        table(sys.argv[2], sys.argv[3])
+        return 0
+    tier, kernel, console = sys.argv[1:4]
+    try:
+        with open(console, errors='replace') as f:
+            lines = f.read().splitlines()
+    except OSError as e:
+        print(f'{tier}\t{kernel}.console\tfail')
+        print(f'error: no console {console}: {e}', file=sys.stderr)
+        return 1
+    out = []
+    splats = []
+    seen_setup = None
+    result = None
+    for i, l in enumerate(lines):
+        m = LINE.search(l)
+        if m:
+            role, name, it, err, note = m.groups()
+            it, err = int(it), int(err)
+            counts = f'iterations={it} errors={err}'
+            if note and note.startswith('unavailable'):
+                status = 'skip'
+                counts += f' {note}'
+            else:
+                status = 'pass' if it > 0 and err == 0 else 'fail'
+            out.append((f'{kernel}.{role}.{name}', status, counts))
+            continue
+        m = RESULT.search(l)
+        if m:
+            result = m.groups()
+            continue
+        m = SETUP.search(l)
+        if m:
+            seen_setup = (int(m.group(1)), int(m.group(2)))
+            continue
+        if SPLAT.search(l):
+            splats.append(i)
+    if seen_setup is None:
+        out.insert(0, (f'{kernel}.setup', 'fail', 'the workload never started'))
+    else:
+        cpus, nodes = seen_setup
+        out.insert(0, (f'{kernel}.setup', 'pass' if cpus >= 2 and nodes >= 2 else 'fail',
+                       f'cpus={cpus} nodes={nodes}'))
+    if result is None:
+        out.append((f'{kernel}.result', 'fail', 'no result line: the workload hung or the kernel died'))
+    else:
+        out.append((f'{kernel}.result', 'pass' if result[0] == 'pass' else 'fail',
+                    f'ran {result[1]} s'))
+    out.append((f'{kernel}.console-clean', 'fail' if splats else 'pass',
+                f'splats={len(splats)}'))
+    for i in splats[:5]:
+        print(f'{console}:{i + 1}: kernel splat:', file=sys.stderr)
+        for l in lines[max(0, i - 2):i + 30]:
+            print(f'  | {l}', file=sys.stderr)
+    for test, status, counts in out:
+        print(f'{tier}\t{test}\t{status}\t{counts}')
+        if status == 'fail':
+            print(f'FAIL {tier} {test}: {counts} (console: {console})', file=sys.stderr)
+    return 1 if any(s == 'fail' for _, s, _ in out) else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
