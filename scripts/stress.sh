@@ -75,10 +75,10 @@ run_arch() {
 		fi
 	done
 	[ $rc = 0 ] || return 1
+	arch_setup "$g"
 	payload "$arch" "$dir/payload" || { record "$tier" build fail; return 1; }
 	"$TOP/scripts/initramfs.sh" "$arch" "$dir/initramfs.cpio" "$dir/payload" ||
 		{ record "$tier" initramfs fail; return 1; }
-	arch_setup "$g"
 	for v in stock patched; do
 		if ! QEMU_SMP=2,sockets=2,cores=1,threads=1 QEMU_EXTRA="$(numa_args)" \
 			"$TOP/scripts/boot.sh" "$g" "$v" \
