@@ -11,7 +11,7 @@
 #                     before, e.g. by make build-x86_64) print the same
 #                     /proc, case by case; WORKLOADS=DIR adds DIR/*.c
 #   make e2e-determinism  the same cases on two boots of the stock kernel
-#   make selftests    the kernel's pagemap/proc selftests, stock vs patched
+#   make selftests    the kernel's mm (walker users) and proc selftests, stock vs patched
 #   make stress       debug kernels (KASAN, lockdep), stock and patched, under
 #                     concurrent page-table churn: STRESS_SECONDS (600)
 #   make bench        walkers side by side (kernel, /proc, userspace) on

@@ -3,42 +3,104 @@
 """selftests_compare.py TIER STOCK_LOG PATCHED_LOG: compare kernel selftests.
 
 Each log holds every test's output between "ST: BEGIN name" and "ST: END
-name rc=N" (tests/selftests/run.sh).  One line per test goes to stdout,
-"TIER<TAB>name<TAB>pass|fail|skip": pass when both kernels pass it (exit
-0) with the same subtest results (the "ok"/"not ok" lines of its TAP
-output); fail when the patched kernel's results differ from the stock
-kernel's in any way; skip when both skip it (exit 4) or fail it the same
-way.  Reasons go to stderr; the exit status is 1 if anything failed.
+name rc=N [time=S]" (tests/selftests/run.sh).  One line per test goes to
+stdout, "TIER<TAB>name<TAB>pass|fail|skip": pass when both kernels pass it
+(exit 0) with the same subtest results; fail when the patched kernel's
+results differ from the stock kernel's in any way; skip when both skip it
+(exit 4) or fail it the same way.  Subtest results are the "ok"/"not ok"
+lines of KTAP output, and of the two mm tests that print their own:
+uffd-unit-tests' "Testing X... done|skipped|failed" and khugepaged's
+coloured OK/Fail/Skip verdicts.  An expected failure (# XFAIL) and a pass
+of the same case count as the same result; a test killed at its time
+limit on both kernels is a skip if they agree as far as both got.
+Reasons go to stderr; the exit status is 1 if anything failed.
 """
 import re
 import sys
+from collections import Counter
+from itertools import zip_longest
 
 # A TAP result line, without its running number (tests may number
 # conditionally); numbers in its description (counts of racing faults,
 # timings) are masked, the verdict is what is compared.
 TAP = re.compile(r'^(not ok|ok)\s+\d+\s*(.*)$')
+# uffd-unit-tests: "Testing NAME on MEM... " then its verdict.
+UFFD = re.compile(r'^Testing (.*?)\.\.\. (done|skipped|failed)')
+# khugepaged: "WHAT..." then the verdict in green, red or yellow, after
+# a dot for every wait on khugepaged (how many is timing, not a result).
+KHP = re.compile(r'^(.*?)[.\s]*\x1b\[3([123])m([^\x1b]*)\x1b\[0m\s*$')
+KHP_VERDICT = {'2': 'ok', '1': 'not ok', '3': 'ok'}
+# The case the next results belong to, where a test names it (cow and
+# ksm_functional_tests: "# [RUN] Basic COW after fork() ... with THP
+# (2048 kB)", whose results all read alike).
+RUN = re.compile(r'^# \[RUN\] (.*)$')
+# Timeout's SIGKILL (tests/selftests/run.sh)
+KILLED = 128 + 9
+
+
+def rcname(rc):
+    return '%d (killed at its time limit)' % rc if rc == KILLED else str(rc)
+
+
+def subtest(line):
+    """The verdict and description of a subtest result line, or None."""
+    t = TAP.match(line)
+    if t:
+        return t.group(1), t.group(2)
+    u = UFFD.match(line)
+    if u:
+        return ('not ok' if u.group(2) == 'failed' else 'ok',
+                u.group(1) + (' # SKIP' if u.group(2) == 'skipped' else ''))
+    k = KHP.match(line)
+    if k:
+        return (KHP_VERDICT[k.group(2)],
+                '%s: %s' % (k.group(1), k.group(3)) +
+                (' # SKIP' if k.group(2) == '3' else ''))
+    return None
 
 
 def parse(path):
-    tests, cur = {}, None
+    tests, cur, run = {}, None, ''
     with open(path, errors='replace') as f:
         for line in f:
-            line = line.rstrip('\r\n').replace('\r', '')
-            m = re.match(r'^ST: (BEGIN|END) (\S+)(?: rc=(\d+))?$', line)
+            # What a terminal would show: the text after the last
+            # carriage return (progress counters rewrite their line).
+            line = line.rstrip('\r\n').split('\r')[-1]
+            m = re.match(r'^ST: (BEGIN|END) (\S+)(?: rc=(\d+))?(?: time=\d+)?$', line)
             if m:
                 if m.group(1) == 'BEGIN':
-                    cur = m.group(2)
+                    cur, run = m.group(2), ''
                     tests[cur] = {'rc': None, 'tap': []}
                 elif cur is not None:
                     tests[cur]['rc'] = int(m.group(3)) if m.group(3) else None
                     cur = None
                 continue
             if cur is not None:
-                t = TAP.match(line)
+                r = RUN.match(line)
+                if r:
+                    run = ' [%s]' % r.group(1)
+                t = subtest(line)
                 if t:
-                    desc = re.sub(r'\d+(\.\d+)?', 'N', t.group(2))
-                    tests[cur]['tap'].append('%s %s' % (t.group(1), desc))
+                    desc = re.sub(r'\d+(\.\d+)?', 'N', t[1])
+                    tests[cur]['tap'].append(('%s %s' % (t[0], desc), run))
     return tests
+
+
+def same(x, y):
+    """Whether two subtest results, (result, case), are the same.
+
+    An expected failure and a pass of one case are: the test accepts
+    either, and the stock kernel alone gives both from run to run (cow's
+    vmsplice() cases on hugetlb, which leak or not by chance)."""
+    if x == y:
+        return True
+    xfail = lambda r: r[0].startswith('ok ') and '# XFAIL' in r[0]
+    plain = lambda r: r[0].startswith('ok ') and '# SKIP' not in r[0]
+    return x[1] == y[1] and ((xfail(x) and plain(y)) or (plain(x) and xfail(y)))
+
+
+def show(r):
+    return r[0] + r[1]
 
 
 def main():
@@ -52,14 +114,27 @@ def main():
         if ta is None or tb is None or ta['rc'] is None or tb['rc'] is None:
             st, why = 'fail', 'did not run to completion on %s' % (
                 'stock' if ta is None or ta['rc'] is None else 'patched')
-        elif ta['rc'] != tb['rc'] or ta['tap'] != tb['tap']:
+        elif ta['rc'] == tb['rc'] == KILLED and all(
+                same(x, y) for x, y in zip(ta['tap'], tb['tap'])):
+            # Where each was killed is timing: compare what both reached.
+            st = 'skip'
+            why = 'killed at its time limit on both kernels (after %d and %d subtests)' % (
+                len(ta['tap']), len(tb['tap']))
+        elif ta['rc'] != tb['rc'] or len(ta['tap']) != len(tb['tap']) or not all(
+                same(x, y) for x, y in zip(ta['tap'], tb['tap'])):
             st = 'fail'
-            sa, sb = set(ta['tap']), set(tb['tap'])
-            why = 'stock rc=%d, patched rc=%d' % (ta['rc'], tb['rc'])
-            for l in sorted(sa - sb):
-                why += '\n  stock only:   ' + l
-            for l in sorted(sb - sa):
-                why += '\n  patched only: ' + l
+            # What differs, as multisets (many subtests read alike): case
+            # by case when both ran the same number, else all of it.
+            if len(ta['tap']) == len(tb['tap']):
+                pairs = [(x, y) for x, y in zip(ta['tap'], tb['tap']) if not same(x, y)]
+            else:
+                pairs = list(zip_longest(ta['tap'], tb['tap']))
+            sa = Counter(show(x) for x, _ in pairs if x)
+            sb = Counter(show(y) for _, y in pairs if y)
+            why = 'stock rc=%s, patched rc=%s' % (rcname(ta['rc']), rcname(tb['rc']))
+            for side, d in (('stock only:  ', sa - sb), ('patched only:', sb - sa)):
+                for l, n in sorted(d.items()):
+                    why += '\n  %s %s%s' % (side, l, ' (x%d)' % n if n > 1 else '')
         elif ta['rc'] == 0:
             st, why = 'pass', ''
         elif ta['rc'] == 4:
@@ -67,7 +142,7 @@ def main():
         else:
             st = 'skip'
             why = 'fails on stock too (rc=%d; %d subtests not ok)' % (
-                ta['rc'], sum(1 for l in ta['tap'] if l.startswith('not ok')))
+                ta['rc'], sum(1 for r in ta['tap'] if r[0].startswith('not ok')))
         print('%s\t%s\t%s' % (tier, name, st))
         if why:
             sys.stderr.write('%s %s %s: %s\n' % (st.upper() if st == 'fail' else st,
