@@ -61,10 +61,14 @@ arch_setup() {
 	ARCH_BASE=${1%%-*}
 	QEMU_MEM=4G
 	GEOM_CONFIG=
+	GEOM_SHARED=
 	if [ "$1" != "$ARCH_BASE" ]; then
 		GEOM_CONFIG=$TOP/tests/config/$1.config
 		[ -f "$GEOM_CONFIG" ] ||
 			die "unknown geometry '$1': no $GEOM_CONFIG; fix: use x86_64, arm64, or ARCH-NAME with tests/config/ARCH-NAME.config"
+		# What every arch's geometry NAME shares: any-NAME.config
+		GEOM_SHARED=$TOP/tests/config/any-${1#"$ARCH_BASE"-}.config
+		[ -f "$GEOM_SHARED" ] || GEOM_SHARED=
 	fi
 	case "$ARCH_BASE" in
 	x86_64)
@@ -90,7 +94,7 @@ arch_setup() {
 		CONSOLE=ttyAMA0; UCC=aarch64-linux-gnu-gcc
 		# Per granule: the PMD size, the PUD size where it has one, and
 		# the contiguous-PTE and contiguous-PMD sizes that fit 4 GiB.
-		case "$(cat "$GEOM_CONFIG" "${EXTRA_CONFIG:-/dev/null}" 2>/dev/null |
+		case "$(cat $GEOM_SHARED "$GEOM_CONFIG" "${EXTRA_CONFIG:-/dev/null}" 2>/dev/null |
 			sed -n 's/^CONFIG_ARM64_\(4K\|16K\|64K\)_PAGES=y$/\1/p' | tail -n1)" in
 		64K) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=512M hugepages=2"
 		     # Room for free 512M blocks: PMD THPs of that size
@@ -105,17 +109,14 @@ arch_setup() {
 }
 
 # The config fragments of a kernel: common, the arch's, the geometry's
-# (ARCH-NAME: NAME.config when there is one, shared by the arches, then
-# ARCH-NAME.config), the framework's for a patched kernel, and the user's
-# EXTRA_CONFIG.  Call after arch_setup.
+# (ARCH-NAME: any-NAME.config when there is one, shared by the arches,
+# then ARCH-NAME.config), the framework's for a patched kernel, and the
+# user's EXTRA_CONFIG.  Call after arch_setup.
 kernel_fragments() {
-	local variant=$1 shared
+	local variant=$1
 	KFRAGS=("$TOP/tests/config/common.config" "$TOP/tests/config/$ARCH_BASE.config")
-	if [ -n "$GEOM_CONFIG" ]; then
-		shared=$TOP/tests/config/${GEOM_CONFIG##*/$ARCH_BASE-}
-		[ ! -f "$shared" ] || KFRAGS+=("$shared")
-		KFRAGS+=("$GEOM_CONFIG")
-	fi
+	[ -z "$GEOM_SHARED" ] || KFRAGS+=("$GEOM_SHARED")
+	[ -z "$GEOM_CONFIG" ] || KFRAGS+=("$GEOM_CONFIG")
 	[ "$variant" != patched ] || KFRAGS+=("$TOP/tests/config/pt_walk.config")
 	if [ -n "${EXTRA_CONFIG:-}" ]; then
 		[ -f "$EXTRA_CONFIG" ] || die "EXTRA_CONFIG=$EXTRA_CONFIG is not a file; fix: point it at a config fragment"

@@ -3,7 +3,7 @@
 # stress.sh [RESULTS]: the concurrency stress tier.  For each arch of
 # $ARCHES: build the debug kernels (geometry ARCH-debug: KASAN, lockdep,
 # PROVE_RCU, PAGE_TABLE_CHECK, DEBUG_PAGEALLOC, DEBUG_VM; see
-# tests/config/debug.config), stock and patched, and boot each with two
+# tests/config/any-debug.config), stock and patched, and boot each with two
 # CPUs and two NUMA nodes on tests/stress/ptw_stress: readers of smaps,
 # smaps_rollup, numa_maps, pagemap and PAGEMAP_SCAN against mutators that
 # map, unmap, split, collapse, fork, swap and migrate, for $STRESS_SECONDS

@@ -19,6 +19,7 @@
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
 #include <linux/kthread.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
@@ -148,7 +149,7 @@ static int ptwt_oracle_pmd(pmd_t *pmdp, unsigned long addr, unsigned long end,
 
 		if (pmd_present(pmd)) {
 			f.val = pmd_pfn(pmd) + off;
-			f.page = vm_normal_page_pmd(walk->vma, addr, pmd);
+			f.page = vm_normal_page_pmd(walk->vma, addr & PMD_MASK, pmd);
 			f.type = f.page ? PTW_FOLIO : PTW_PFN;
 			f.bits = ptwt_bits(pmd_write(pmd), pmd_young(pmd),
 					   pmd_dirty(pmd), pmd_soft_dirty(pmd),
@@ -279,7 +280,8 @@ static unsigned int ptwt_check_pages(struct kunit *test,
 				KUNIT_EXPECT_EQ_MSG(test, pt_range_walk_bits(ptw, e),
 						    pt_range_walk_bits(ptw, f.entry),
 						    "%lx: a batch with mixed bits", addr);
-			} else if (ptw->level == PT_LVL_PMD && !ptw->hugetlb) {
+			} else if (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) &&
+				   ptw->level == PT_LVL_PMD && !ptw->hugetlb) {
 				page = vm_normal_page_pmd(vma, ptw->addr & PMD_MASK,
 							  ptw->entry.pmd);
 				if (page)
@@ -344,8 +346,8 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 
 	for_each_pt_range(&ptw, vma, start, end, flags) {
 		bool present = ptw.type == PTW_FOLIO || ptw.type == PTW_PFN;
-		bool pte_run = ptw.level == PT_LVL_PTE && !ptw.hugetlb &&
-			       ptw.type != PTW_NONE;
+		bool pte_level = ptw.level == PT_LVL_PTE && ptw.type != PTW_NONE;
+		bool pte_run = pte_level && !ptw.hugetlb;
 		/* A leaf's entry: one level's span, or a whole hugetlb page. */
 		unsigned long span = ptw.hugetlb ? vma_kernel_pagesize(vma) :
 				     pt_lvl_size(ptw.level);
@@ -354,6 +356,13 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 
 		c->steps[ptw.type]++;
 		c->pages += pt_range_walk_size(&ptw) >> PAGE_SHIFT;
+		/* The oracle knows [start, end) only: fail, never read past it. */
+		if (ptw.addr < start || pt_range_walk_end(&ptw) > end ||
+		    ptw.addr >= pt_range_walk_end(&ptw)) {
+			KUNIT_FAIL(test, "a step [%lx, %lx) outside the walk [%lx, %lx)",
+				   ptw.addr, pt_range_walk_end(&ptw), start, end);
+			continue;
+		}
 		/* Only a hole above the PTE level is returned without a lock. */
 		if (ptw.type != PTW_NONE || ptw.level == PT_LVL_PTE)
 			KUNIT_EXPECT_TRUE_MSG(test, ptwt_step_locked(&ptw),
@@ -393,8 +402,8 @@ static void ptwt_compare(struct kunit *test, unsigned long start,
 				e.pte = pt_range_walk_pte(&ptw, i);
 			if (ptw.type == PTW_NONE)
 				bits = false;
-			else if (present && pte_run)
-				val = pte_pfn(e.pte);
+			else if (present && pte_level)
+				val = pte_pfn(pt_range_walk_pte(&ptw, i));
 			else if (present)
 				val = pt_range_walk_pfn(&ptw) + i;
 			else if (pte_run)
@@ -854,6 +863,17 @@ ptwt_walk_at(struct kunit *test, struct vm_area_struct *vma, unsigned long start
 }
 
 /*
+ * A pfn past the end of RAM, aligned for a leaf of @size bytes.  A
+ * synthetic leaf mapping it has no struct page: nothing can read through
+ * it, and page_table_check, which counts the pages a user leaf maps, has
+ * nothing to count when a test clears the leaf behind its back.
+ */
+static __maybe_unused unsigned long ptwt_unbacked_pfn(unsigned long size)
+{
+	return ALIGN(max_pfn, size >> PAGE_SHIFT);
+}
+
+/*
  * The PUD entry that maps @at in the test's mm, with the tables above it
  * allocated as a fault would, under the mmap lock.
  */
@@ -1011,7 +1031,7 @@ static void ptw_test_bad_pmd(struct kunit *test)
 static void ptw_test_protnone_pud(struct kunit *test)
 {
 #if defined(CONFIG_X86_64) && defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
-	const unsigned long pfn = PUD_SIZE >> PAGE_SHIFT;	/* never read */
+	const unsigned long pfn = ptwt_unbacked_pfn(PUD_SIZE);
 	pud_t leaf = pud_mkhuge(pfn_pud(pfn, PAGE_NONE));
 
 	KUNIT_EXPECT_FALSE(test, pud_present(leaf));
@@ -1130,6 +1150,7 @@ static bool ptwt_race_pmd_clear(struct kunit *test, struct ptwt_racer *r,
 	struct task_struct *walker;
 	bool waited = false;
 	ktime_t until;
+	int cpu;
 
 	r->mm = current->mm;
 	init_completion(&r->done);
@@ -1139,6 +1160,10 @@ static bool ptwt_race_pmd_clear(struct kunit *test, struct ptwt_racer *r,
 		KUNIT_FAIL(test, "kthread_create: %ld", PTR_ERR(walker));
 		return false;
 	}
+	/* The walker on another CPU: this one spins with @ptl held. */
+	migrate_disable();
+	cpu = cpumask_any_but(cpu_online_mask, smp_processor_id());
+	kthread_bind(walker, cpu);
 	spin_lock(ptl);
 	wake_up_process(walker);
 	/* Wait, bounded, for the walker to queue on the lock. */
@@ -1147,6 +1172,7 @@ static bool ptwt_race_pmd_clear(struct kunit *test, struct ptwt_racer *r,
 		cpu_relax();
 	pmd_clear(pmdp);
 	spin_unlock(ptl);
+	migrate_enable();
 	wait_for_completion(&r->done);
 	KUNIT_EXPECT_TRUE_MSG(test, waited, "the walker never waited on the lock");
 	return waited;
@@ -1160,7 +1186,7 @@ static bool ptwt_race_pmd_clear(struct kunit *test, struct ptwt_racer *r,
 static void ptw_test_leaf_changed(struct kunit *test)
 {
 #if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
-	const unsigned long pfn = PMD_SIZE >> PAGE_SHIFT;	/* never read */
+	const unsigned long pfn = ptwt_unbacked_pfn(PMD_SIZE);
 	unsigned long addr = ptwt_map(test, NULL, 3 * PMD_SIZE,
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
 	unsigned long at = ALIGN(addr, PMD_SIZE);
@@ -1229,7 +1255,7 @@ static void ptw_test_table_changed(struct kunit *test)
 static void ptw_test_devmap_pmd(struct kunit *test)
 {
 #if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_TRANSPARENT_HUGEPAGE)
-	const unsigned long pfn = PMD_SIZE >> PAGE_SHIFT;	/* never read */
+	const unsigned long pfn = ptwt_unbacked_pfn(PMD_SIZE);
 	unsigned long addr = ptwt_map(test, NULL, 3 * PMD_SIZE,
 				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
 	unsigned long at = ALIGN(addr, PMD_SIZE);
@@ -1252,7 +1278,7 @@ static void ptw_test_devmap_pmd(struct kunit *test)
 static void ptw_test_devmap_pud(struct kunit *test)
 {
 #if defined(CONFIG_ARCH_HAS_PTE_DEVMAP) && defined(CONFIG_HAVE_ARCH_TRANSPARENT_HUGEPAGE_PUD)
-	const unsigned long pfn = PUD_SIZE >> PAGE_SHIFT;	/* never read */
+	const unsigned long pfn = ptwt_unbacked_pfn(PUD_SIZE);
 	pud_t leaf = pud_mkdevmap(pud_mkhuge(pfn_pud(pfn, PAGE_SHARED)));
 
 	KUNIT_EXPECT_TRUE(test, pud_devmap(leaf));
