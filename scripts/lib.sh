@@ -94,7 +94,7 @@ arch_setup() {
 		CONSOLE=ttyAMA0; UCC=aarch64-linux-gnu-gcc
 		# Per granule: the PMD size, the PUD size where it has one, and
 		# the contiguous-PTE and contiguous-PMD sizes that fit 4 GiB.
-		case "$(cat $GEOM_SHARED "$GEOM_CONFIG" "${EXTRA_CONFIG:-/dev/null}" 2>/dev/null |
+		case "$(cat ${GEOM_SHARED:+"$GEOM_SHARED"} "$GEOM_CONFIG" "${EXTRA_CONFIG:-/dev/null}" 2>/dev/null |
 			sed -n 's/^CONFIG_ARM64_\(4K\|16K\|64K\)_PAGES=y$/\1/p' | tail -n1)" in
 		64K) HUGE_ARGS="hugepagesz=2M hugepages=16 hugepagesz=512M hugepages=2"
 		     # Room for free 512M blocks: PMD THPs of that size
