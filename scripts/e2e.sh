@@ -18,14 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 E2E=$OUT/e2e
-if [ -n "${1:-}" ]; then
-	RES=$1
-elif [ -z "${RES:-}" ]; then
-	RES=$E2E/results.tsv
-	mkdir -p "$E2E"
-	: >"$RES"
-fi
-mkdir -p "$(dirname "$RES")"
+results_file "${1:-}" "$E2E"
 ARCHES=${ARCHES:-x86_64 arm64}
 MODE=${E2E_MODE:-compare}
 WORKLOADS=${WORKLOADS:-}

@@ -124,6 +124,20 @@ kernel_fragments() {
 	fi
 }
 
+# results_file ARG DIR: where a tier script writes its results lines, in
+# RES: ARG (the caller's results.tsv), else $RES when set, else
+# DIR/results.tsv started afresh.
+results_file() {
+	if [ -n "$1" ]; then
+		RES=$1
+	elif [ -z "${RES:-}" ]; then
+		RES=$2/results.tsv
+		mkdir -p "$2"
+		: >"$RES"
+	fi
+	mkdir -p "$(dirname "$RES")"
+}
+
 # Kernel make with our conventions: out-of-tree, ccache when present.
 kmake() {
 	local src=$1 obj=$2; shift 2

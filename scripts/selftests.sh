@@ -14,14 +14,7 @@
 . "$(dirname "$0")/lib.sh"
 
 STO=$OUT/selftests
-if [ -n "${1:-}" ]; then
-	RES=$1
-elif [ -z "${RES:-}" ]; then
-	RES=$STO/results.tsv
-	mkdir -p "$STO"
-	: >"$RES"
-fi
-mkdir -p "$(dirname "$RES")"
+results_file "${1:-}" "$STO"
 ARCHES=${ARCHES:-x86_64 arm64}
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-600}
 ST=$KWORK/tools/testing/selftests

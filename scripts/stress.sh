@@ -17,14 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 
 STO=$OUT/stress
-if [ -n "${1:-}" ]; then
-	RES=$1
-elif [ -z "${RES:-}" ]; then
-	RES=$STO/results.tsv
-	mkdir -p "$STO"
-	: >"$RES"
-fi
-mkdir -p "$(dirname "$RES")"
+results_file "${1:-}" "$STO"
 ARCHES=${ARCHES:-x86_64 arm64}
 SECONDS_RUN=${STRESS_SECONDS:-120}
 case "$SECONDS_RUN" in

@@ -937,6 +937,29 @@ static bool check_pme(struct reader *r, const uint64_t *pme, size_t n,
 
 #define PM_CHUNK	65536	/* entries per pread */
 
+/*
+ * Start a round of a pagemap reader: the target's mappings as they are now
+ * in *rg, and its pagemap open in *fdp.  Returns the number of mappings,
+ * -1 when the reader is done (the target is gone), or -2 when this round
+ * failed (counted) and the next one should be tried.
+ */
+static int pagemap_round(struct reader *r, struct buf *mb, struct range **rg,
+			 size_t *cap, int *fdp)
+{
+	int n = read_maps(r, mb, rg, cap);
+
+	if (n < 0)
+		return -1;
+	*fdp = open(r->path, O_RDONLY | O_CLOEXEC);
+	if (*fdp < 0) {
+		if (target_gone())
+			return -1;
+		rfail(r, NULL, 0, "open %s: %s", r->path, strerror(errno));
+		return -2;
+	}
+	return n;
+}
+
 static void *reader_pagemap(void *arg)
 {
 	struct reader *r = arg;
@@ -951,16 +974,11 @@ static void *reader_pagemap(void *arg)
 	while (!readers_stop()) {
 		bool stop = false;
 
-		n = read_maps(r, &mb, &rg, &cap);
-		if (n < 0)
+		n = pagemap_round(r, &mb, &rg, &cap, &fd);
+		if (n == -1)
 			break;
-		fd = open(r->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			if (target_gone())
-				break;
-			rfail(r, NULL, 0, "open %s: %s", r->path, strerror(errno));
+		if (n == -2)
 			continue;
-		}
 		for (i = 0; i < n && !stop && !readers_stop(); i++) {
 			uint64_t a = rg[i].start;
 
@@ -1063,16 +1081,11 @@ static void *reader_pagemap_random(void *arg)
 	while (!readers_stop()) {
 		bool stop = false;
 
-		n = read_maps(r, &mb, &rg, &cap);
-		if (n < 0)
+		n = pagemap_round(r, &mb, &rg, &cap, &fd);
+		if (n == -1)
 			break;
-		fd = open(r->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			if (target_gone())
-				break;
-			rfail(r, NULL, 0, "open %s: %s", r->path, strerror(errno));
+		if (n == -2)
 			continue;
-		}
 		for (i = 0; i < 64 && !readers_stop(); i++) {
 			uint64_t addr, off, count;
 			long long exp;
@@ -1356,16 +1369,11 @@ static void *reader_pagemap_scan(void *arg)
 	if (!vec)
 		abort();
 	while (!readers_stop()) {
-		n = read_maps(r, &mb, &rg, &cap);
-		if (n < 0)
+		n = pagemap_round(r, &mb, &rg, &cap, &fd);
+		if (n == -1)
 			break;
-		fd = open(r->path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0) {
-			if (target_gone())
-				break;
-			rfail(r, NULL, 0, "open %s: %s", r->path, strerror(errno));
+		if (n == -2)
 			continue;
-		}
 		/* the whole user address space, small and large buffers */
 		ret = scan_one(r, fd, vec, 0, g_task_size, SCAN_VEC_MAX, 0, 0,
 			       0, 0);
