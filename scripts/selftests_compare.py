@@ -12,7 +12,9 @@ lines of KTAP output, and of the two mm tests that print their own:
 uffd-unit-tests' "Testing X... done|skipped|failed" and khugepaged's
 coloured OK/Fail/Skip verdicts.  An expected failure (# XFAIL) and a pass
 of the same case count as the same result; a test killed at its time
-limit on both kernels is a skip if they agree as far as both got.
+limit on both kernels is a skip if they agree as far as both got.  A
+test that failed and was run again ("ST: RETRY name rc=N") is judged by
+its second run; the first run's status is reported.
 Reasons go to stderr; the exit status is 1 if anything failed.
 """
 import re
@@ -66,11 +68,15 @@ def parse(path):
             # What a terminal would show: the text after the last
             # carriage return (progress counters rewrite their line).
             line = line.rstrip('\r\n').split('\r')[-1]
-            m = re.match(r'^ST: (BEGIN|END) (\S+)(?: rc=(\d+))?(?: time=\d+)?$', line)
+            m = re.match(r'^ST: (BEGIN|RETRY|END) (\S+)(?: rc=(\d+))?(?: time=\d+)?$', line)
             if m:
                 if m.group(1) == 'BEGIN':
                     cur, run = m.group(2), ''
-                    tests[cur] = {'rc': None, 'tap': []}
+                    tests[cur] = {'rc': None, 'tap': [], 'first_rc': None}
+                elif m.group(1) == 'RETRY' and cur == m.group(2):
+                    # The second run's results replace the first's.
+                    run = ''
+                    tests[cur].update(tap=[], first_rc=int(m.group(3) or -1))
                 elif cur is not None:
                     tests[cur]['rc'] = int(m.group(3)) if m.group(3) else None
                     cur = None
@@ -143,6 +149,11 @@ def main():
             st = 'skip'
             why = 'fails on stock too (rc=%d; %d subtests not ok)' % (
                 ta['rc'], sum(1 for r in ta['tap'] if r[0].startswith('not ok')))
+        for side, t in (('stock', ta), ('patched', tb)):
+            if t and t['first_rc'] is not None:
+                why += '%sfirst run on %s failed (rc=%s), judged by its second' % (
+                    ('\n  ' if st == 'fail' else '; ') if why else '', side,
+                    rcname(t['first_rc']))
         print('%s\t%s\t%s' % (tier, name, st))
         if why:
             sys.stderr.write('%s %s %s: %s\n' % (st.upper() if st == 'fail' else st,
