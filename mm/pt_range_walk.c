@@ -39,6 +39,10 @@
  * table) and neither a reschedule nor another locker is pending: a run of
  * huge leaves costs one lock, yet never delays a reschedule.
  *
+ * A paused walk holds no lock at all, the hugetlb VMA lock included: the
+ * caller may drop the mmap or VMA lock then, and must look the VMA up
+ * again before pt_range_walk_resume().
+ *
  * The body of the loop must not sleep when the step holds a page-table
  * lock: a PTE-level step or a huge leaf.  A PTW_NONE step above the PTE
  * level holds none, so a caller may do there what may sleep (smaps looks
@@ -47,6 +51,7 @@
  */
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
+#include <linux/mmap_lock.h>
 #include <linux/pt_walk.h>
 #include <linux/sched.h>
 #include <linux/swapops.h>
@@ -90,7 +95,11 @@ static void ptw_unlock(struct pt_range_walk *ptw)
 	}
 }
 
-static enum pt_range_type ptw_finish(struct pt_range_walk *ptw)
+/*
+ * Release every lock and end the walk with nothing described: its end
+ * (and its resume address, when paused) is in @ptw->next.
+ */
+static enum pt_range_type ptw_stop(struct pt_range_walk *ptw)
 {
 	ptw_unlock(ptw);
 	if (ptw->vma_locked) {
@@ -100,10 +109,41 @@ static enum pt_range_type ptw_finish(struct pt_range_walk *ptw)
 	ptw->folio = NULL;
 	ptw->page = NULL;
 	ptw->nr = 0;
-	ptw->addr = ptw->end;
-	ptw->next = ptw->end;
+	ptw->addr = ptw->next;
 	ptw->type = PTW_DONE;
 	return PTW_DONE;
+}
+
+static enum pt_range_type ptw_finish(struct pt_range_walk *ptw)
+{
+	ptw->paused = false;
+	ptw->next = ptw->end;
+	return ptw_stop(ptw);
+}
+
+/*
+ * Pause at ptw->next: the PMD table the walk keeps its place in may be
+ * freed once the caller drops the mmap lock, so it is forgotten, and so is
+ * the VMA.
+ */
+static enum pt_range_type ptw_pause(struct pt_range_walk *ptw)
+{
+	ptw_stop(ptw);
+	ptw->paused = true;
+	ptw->pmd_ptp = (struct pt_ptr){};
+	ptw->vma = NULL;
+	return PTW_DONE;
+}
+
+/*
+ * Pause here for a writer waiting on the mmap lock, when asked to and when
+ * the walk has gone past one entry since it (re)started.
+ */
+static bool ptw_should_pause(const struct pt_range_walk *ptw)
+{
+	return (ptw->flags & PTW_PAUSE_ON_CONTENTION) &&
+	       ptw->next > ptw->start && ptw->next < ptw->end &&
+	       mmap_lock_is_contended(ptw->mm);
 }
 
 /* The lock that protects a leaf entry of the VMA at @lvl. */
@@ -749,6 +789,9 @@ enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw)
 		}
 		if (ptw->next >= ptw->end)
 			return ptw_finish(ptw);
+		/* At a table boundary, or between leaves and holes. */
+		if (ptw_should_pause(ptw))
+			return ptw_pause(ptw);
 
 		ret = ptw_find(ptw, &v);
 		if (ret <= 0)
@@ -802,7 +845,8 @@ EXPORT_SYMBOL_GPL(pt_range_walk_next);
  * @start: page-aligned start of the range, in @vma
  * @end: page-aligned exclusive end of the range, in @vma, above @start
  * @flags: PTW_WANT() of each type of interest.  Entries of other types
- *	are skipped, never reported and never allowed to end the walk.
+ *	are skipped, never reported and never allowed to end the walk.  And
+ *	PTW_PAUSE_ON_CONTENTION, to pause for writers of the mmap lock.
  *
  * Every address of [@start, @end) is described at most once, and exactly
  * once when every type is wanted.  A misuse (bad range, range outside the
@@ -819,6 +863,7 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 		.type = PTW_NONE,
 		.vma = vma,
 		.mm = vma->vm_mm,
+		.start = start,
 		.next = start,
 		.end = end,
 		.flags = flags,
@@ -831,7 +876,7 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) ||
 			 !PAGE_ALIGNED(end) || start < vma->vm_start ||
 			 end > vma->vm_end || !(flags & PTW_WANT_ALL) ||
-			 (flags & ~PTW_WANT_ALL) ||
+			 (flags & ~(PTW_WANT_ALL | PTW_PAUSE_ON_CONTENTION)) ||
 			 !ptw_lock_held(vma)))
 		return ptw_finish(ptw);
 	if (ptw->hugetlb) {
@@ -860,3 +905,65 @@ void pt_range_walk_done(struct pt_range_walk *ptw)
 	ptw_finish(ptw);
 }
 EXPORT_SYMBOL_GPL(pt_range_walk_done);
+
+/**
+ * pt_range_walk_pause() - pause a walk after the step it is at
+ * @ptw: the walk, at a step, or paused already
+ *
+ * Releases every lock the walk holds, the hugetlb VMA lock included, and
+ * keeps its place: the end of the step it was at.  The caller may then
+ * drop and retake the mmap or VMA lock, and resume with
+ * pt_range_walk_resume().
+ *
+ * Return: the address the walk resumes at (pt_range_walk_paused()); 0,
+ * with the walk ended, when nothing is left to walk.
+ */
+unsigned long pt_range_walk_pause(struct pt_range_walk *ptw)
+{
+	if (ptw->paused)
+		return ptw->next;
+	if (ptw->type == PTW_DONE || ptw->next >= ptw->end) {
+		ptw_finish(ptw);
+		return 0;
+	}
+	ptw_pause(ptw);
+	return ptw->next;
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_pause);
+
+/**
+ * pt_range_walk_resume() - go on with a paused walk
+ * @ptw: the paused walk
+ * @vma: the VMA that maps the resume address now, or the first one above
+ *	it, looked up again under the mmap or VMA lock the caller holds
+ *
+ * The walk goes on over what is left of its range inside @vma, with the
+ * types and flags it began with: from the resume address (or from @vma's
+ * start, when what was there went away), to the end of the walk or of
+ * @vma, whichever is lower.  Nothing described before the pause is again,
+ * unless its mapping changed meanwhile.  A hugetlb VMA mapped since the
+ * pause resumes at the start of its huge page that holds the address.
+ *
+ * Return: the type of the next run, or PTW_DONE: when the walk was not
+ * paused (a misuse: warns once), or nothing of its range is in @vma.
+ */
+enum pt_range_type pt_range_walk_resume(struct pt_range_walk *ptw,
+					struct vm_area_struct *vma)
+{
+	unsigned long start = ptw->next, end = ptw->end;
+
+	if (WARN_ON_ONCE(!ptw->paused) || !vma)
+		return ptw_finish(ptw);
+	start = max(start, vma->vm_start);
+	end = min(end, vma->vm_end);
+	if (is_vm_hugetlb_page(vma)) {
+		unsigned long size = huge_page_size(hstate_vma(vma));
+
+		start = ALIGN_DOWN(start, size);
+		end = ALIGN(end, size);
+	}
+	if (start >= end)
+		return ptw_finish(ptw);
+	return pt_range_walk_start(ptw, vma, start, end, ptw->flags);
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_resume);

@@ -49,8 +49,9 @@ else:
 # output (between the previous result line and its own).  Anything else, a
 # warning from the walk in any other case included, fails.
 EXPECTED_WARNINGS = {
-    # pt_range_walk_start()'s WARN_ON_ONCE, once per boot.
-    'ptw_test_misuse': {'mm/pt_range_walk.c': 1},
+    # pt_range_walk_start()'s and pt_range_walk_resume()'s WARN_ON_ONCE,
+    # once per boot each.
+    'ptw_test_misuse': {'mm/pt_range_walk.c': 2},
     # ptw_huge_leaf()'s WARN_ONCE on an entry no walker should meet.
     'ptw_test_unexpected_pud': {'mm/pt_range_walk.c': 1},
 }

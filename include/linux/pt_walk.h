@@ -65,6 +65,14 @@ int pt_walk_find_in(struct pt_ptr ptp, unsigned long addr, unsigned long end,
  *   Find the folios of a PTW_FOLIO step.  A step does not: only
  *   for_each_pt_range_folio() reads a struct page, so a walk that wants
  *   presence touches none.
+ * pause
+ *   Let go of every lock a walk holds, keeping its place: the address
+ *   below which every wanted entry was described, and above which none
+ *   was.  The caller may then drop the mmap lock, take it again, look the
+ *   VMA up again and resume there (pt_range_walk_resume()).  A walk
+ *   pauses when its caller asks (pt_range_walk_pause()), or by itself at
+ *   a table boundary when a writer waits for the mmap lock
+ *   (PTW_PAUSE_ON_CONTENTION).
  */
 
 /**
@@ -99,6 +107,14 @@ enum pt_range_type {
 #define PTW_WANT(type)		BIT(type)
 #define PTW_WANT_ALL		(BIT(PTW_NR_TYPES) - BIT(PTW_NONE))
 #define PTW_WANT_MAPPED		(PTW_WANT_ALL & ~PTW_WANT(PTW_NONE))
+/*
+ * Flag of pt_range_walk_start(): pause at a table boundary when a writer
+ * waits for the mmap lock, which the caller holds for reading; the walk
+ * then ends as if done, and pt_range_walk_paused() says where it stopped.
+ * Never before the walk has gone past one entry: a walk that always meets
+ * a writer still gets on.
+ */
+#define PTW_PAUSE_ON_CONTENTION	BIT(PTW_NR_TYPES)
 
 /**
  * struct pt_range_walk - a walk over the page tables of one VMA
@@ -145,6 +161,8 @@ struct pt_range_walk {
 	unsigned long pmd_addr;		/* the address it maps */
 	unsigned long nr_pte_tables;	/* PTE tables entered, for the tests */
 	bool vma_locked;		/* the hugetlb VMA lock is held */
+	bool paused;			/* @next is where to resume */
+	unsigned long start;		/* where the walk (re)started */
 };
 
 enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
@@ -153,6 +171,21 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 				       unsigned int flags);
 enum pt_range_type pt_range_walk_next(struct pt_range_walk *ptw);
 void pt_range_walk_done(struct pt_range_walk *ptw);
+unsigned long pt_range_walk_pause(struct pt_range_walk *ptw);
+enum pt_range_type pt_range_walk_resume(struct pt_range_walk *ptw,
+					struct vm_area_struct *vma);
+
+/**
+ * pt_range_walk_paused() - where a paused walk resumes
+ * @ptw: the walk, after it returned PTW_DONE or was paused
+ *
+ * Return: the address a walk that paused resumes at, above the start of
+ * the walk, so never 0; 0 when the walk is not paused.
+ */
+static inline unsigned long pt_range_walk_paused(const struct pt_range_walk *ptw)
+{
+	return ptw->paused ? ptw->next : 0;
+}
 
 /**
  * for_each_pt_range() - iterate over what maps [start, end) of a VMA

@@ -14,6 +14,7 @@
  * again before the mm goes away.
  */
 #include <kunit/test.h>
+#include <linux/delay.h>
 #include <linux/file.h>
 #include <linux/highmem.h>
 #include <linux/huge_mm.h>
@@ -832,6 +833,9 @@ static void ptw_test_misuse(struct kunit *test)
 	pt_range_walk_done(&ptw);
 	pt_range_walk_done(&ptw);
 	KUNIT_EXPECT_EQ(test, ptw.type, PTW_DONE);
+	/* Resuming a walk that did not pause; pausing one that is over. */
+	KUNIT_EXPECT_EQ(test, pt_range_walk_resume(&ptw, vma), PTW_DONE);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_pause(&ptw), 0UL);
 	mmap_read_unlock(mm);
 	/* No lock held. */
 	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, addr + PAGE_SIZE,
@@ -1339,6 +1343,364 @@ static void ptw_test_resched(struct kunit *test)
 	KUNIT_EXPECT_FALSE_MSG(test, pending, "no reschedule between two PMD leaves");
 }
 
+/* --- Pause and resume -------------------------------------------------------- */
+
+/* What walks described of [start, start + nr_pages pages): per page. */
+struct ptwt_cover {
+	unsigned long start, nr_pages;
+	u8 *visits;		/* how many steps described the page */
+	u8 *types;		/* the type of the last of them */
+	unsigned int pauses;
+};
+
+static void ptwt_cover_init(struct kunit *test, struct ptwt_cover *cv,
+			    unsigned long start, unsigned long end)
+{
+	cv->start = start;
+	cv->nr_pages = (end - start) >> PAGE_SHIFT;
+	cv->pauses = 0;
+	cv->visits = kunit_kcalloc(test, cv->nr_pages, 2, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, cv->visits);
+	cv->types = cv->visits + cv->nr_pages;
+}
+
+static void ptwt_cover_step(struct kunit *test, struct ptwt_cover *cv,
+			    const struct pt_range_walk *ptw)
+{
+	unsigned long end = cv->start + (cv->nr_pages << PAGE_SHIFT), a;
+
+	if (ptw->addr < cv->start || pt_range_walk_end(ptw) > end ||
+	    ptw->addr >= pt_range_walk_end(ptw)) {
+		KUNIT_FAIL(test, "a step [%lx, %lx) outside the walk [%lx, %lx)",
+			   ptw->addr, pt_range_walk_end(ptw), cv->start, end);
+		return;
+	}
+	for (a = ptw->addr; a < pt_range_walk_end(ptw); a += PAGE_SIZE) {
+		unsigned long i = (a - cv->start) >> PAGE_SHIFT;
+
+		cv->visits[i]++;
+		cv->types[i] = ptw->type;
+	}
+}
+
+/* Called while a walk is paused at @resume, the mmap lock not held. */
+typedef void (*ptwt_paused_fn)(struct kunit *test, unsigned long resume,
+			       void *arg);
+
+/*
+ * Walk [start, end) of the VMA there, pausing after every @every-th step
+ * (never, for 0): drop the mmap lock, call @fn, retake the lock, look the
+ * VMA up again and resume.  Each step goes to @cv.
+ */
+static void ptwt_walk_pausing(struct kunit *test, unsigned long start,
+			      unsigned long end, unsigned int flags,
+			      unsigned int every, ptwt_paused_fn fn, void *arg,
+			      struct ptwt_cover *cv)
+{
+	struct mm_struct *mm = current->mm;
+	struct pt_range_walk ptw;
+	enum pt_range_type type;
+	unsigned long resume, step_end;
+	unsigned int n = 0;
+
+	mmap_read_lock(mm);
+	type = pt_range_walk_start(&ptw, find_vma(mm, start), start, end, flags);
+	while (type != PTW_DONE) {
+		ptwt_cover_step(test, cv, &ptw);
+		step_end = pt_range_walk_end(&ptw);
+		if (!every || ++n % every) {
+			type = pt_range_walk_next(&ptw);
+			continue;
+		}
+		/* 0: nothing left of the walk, which the VMA may end early. */
+		resume = pt_range_walk_pause(&ptw);
+		if (!resume)
+			break;
+		KUNIT_EXPECT_EQ(test, resume, step_end);
+		KUNIT_EXPECT_EQ(test, pt_range_walk_paused(&ptw), resume);
+		cv->pauses++;
+		mmap_read_unlock(mm);
+		if (fn)
+			fn(test, resume, arg);
+		mmap_read_lock(mm);
+		type = pt_range_walk_resume(&ptw, find_vma(mm, resume));
+	}
+	mmap_read_unlock(mm);
+}
+
+/* Every page of [from, to) of @cv described @n times. */
+static void ptwt_expect_visits(struct kunit *test, const struct ptwt_cover *cv,
+			       unsigned long from, unsigned long to, unsigned int n)
+{
+	unsigned long a;
+
+	for (a = from; a < to; a += PAGE_SIZE) {
+		unsigned long i = (a - cv->start) >> PAGE_SHIFT;
+
+		if (cv->visits[i] != n) {
+			KUNIT_FAIL(test, "%lx described %u times, not %u (%u pauses)",
+				   a, cv->visits[i], n, cv->pauses);
+			return;
+		}
+	}
+}
+
+/*
+ * A range of PTE tables, a THP when the fault gets one, and holes, walked
+ * pausing after every step, every other and every third: each address is
+ * described exactly once, as an uninterrupted walk describes it.
+ */
+static void ptw_test_pause_exactly_once(struct kunit *test)
+{
+	const unsigned long span = 4 * PMD_SIZE;
+	unsigned long addr = ptwt_map(test, NULL, span + PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE);
+	unsigned long start = ALIGN(addr, PMD_SIZE), end = start + span, a, i;
+	struct ptwt_cover whole, cv;
+	unsigned int every;
+
+	ptwt_set_vm_flags(addr, VM_HUGEPAGE, VM_NOHUGEPAGE);
+	/* A THP, if the fault gets one, in the second PMD. */
+	ptwt_touch(test, start + PMD_SIZE);
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, VM_HUGEPAGE);
+	for (a = start; a < start + PMD_SIZE; a += 3 * PAGE_SIZE)
+		ptwt_touch(test, a);
+	for (a = start + 3 * PMD_SIZE + 5 * PAGE_SIZE; a < end; a += 64 * PAGE_SIZE)
+		ptwt_touch(test, a);
+
+	ptwt_cover_init(test, &whole, start, end);
+	ptwt_walk_pausing(test, start, end, PTW_WANT_ALL, 0, NULL, NULL, &whole);
+	ptwt_expect_visits(test, &whole, start, end, 1);
+	for (every = 1; every <= 3; every++) {
+		ptwt_cover_init(test, &cv, start, end);
+		ptwt_walk_pausing(test, start, end, PTW_WANT_ALL, every, NULL,
+				  NULL, &cv);
+		KUNIT_EXPECT_GT(test, cv.pauses, 3U);
+		ptwt_expect_visits(test, &cv, start, end, 1);
+		for (i = 0; i < cv.nr_pages; i++)
+			if (cv.types[i] != whole.types[i]) {
+				KUNIT_FAIL(test, "%lx: type %u after pauses, %u without",
+					   start + (i << PAGE_SHIFT), cv.types[i],
+					   whole.types[i]);
+				break;
+			}
+		/* Only folios wanted: the mapped pages, each once. */
+		ptwt_cover_init(test, &cv, start, end);
+		ptwt_walk_pausing(test, start, end, PTW_WANT(PTW_FOLIO), every,
+				  NULL, NULL, &cv);
+		for (i = 0; i < cv.nr_pages; i++)
+			if (cv.visits[i] != (whole.types[i] == PTW_FOLIO)) {
+				KUNIT_FAIL(test, "%lx: described %u times, a type %u page",
+					   start + (i << PAGE_SHIFT), cv.visits[i],
+					   whole.types[i]);
+				break;
+			}
+	}
+}
+
+/* Split the large folio of @arg (a page, with a reference) while paused. */
+static void ptwt_split_paused(struct kunit *test, unsigned long resume, void *arg)
+{
+	struct folio *folio = page_folio((struct page *)arg);
+
+	if (!folio_test_large(folio))
+		return;
+	lru_add_drain_all();
+	folio_lock(folio);
+	KUNIT_EXPECT_EQ_MSG(test, split_folio(folio), 0, "the THP did not split");
+	folio_unlock(folio);
+}
+
+/*
+ * A PTE-mapped THP, its middle page zapped: two runs of it, around a
+ * hole.  The walk pauses after every step, and the THP is split into
+ * order-0 folios during the first pause, between its two halves.  The
+ * second half is described once, its folios order-0 ones.
+ */
+static void ptw_test_pause_split_thp(struct kunit *test)
+{
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+	struct mm_struct *mm;
+	unsigned long addr, start, mid, a;
+	struct page *page = NULL;
+	struct pt_range_walk ptw;
+	struct pt_range_folio f;
+	struct ptwt_cover cv;
+	unsigned int max_nr = 0;
+
+	addr = ptwt_map(test, NULL, 2 * PMD_SIZE, MAP_ANONYMOUS | MAP_PRIVATE);
+	mm = current->mm;	/* the test's own, since ptwt_map() */
+	start = ALIGN(addr, PMD_SIZE);
+	mid = start + PMD_SIZE / 2;
+	ptwt_set_vm_flags(addr, VM_HUGEPAGE, VM_NOHUGEPAGE);
+	ptwt_touch(test, start);
+	KUNIT_ASSERT_EQ(test, get_user_pages_fast(start, 1, 0, &page), 1);
+	if (!folio_test_pmd_mappable(page_folio(page))) {
+		put_page(page);
+		kunit_skip(test, "the fault got no PMD THP (fragmented memory?)");
+	}
+	/* No page of it zero: a split would map those to the zero page. */
+	for (a = start; a < start + PMD_SIZE; a += PAGE_SIZE)
+		ptwt_touch(test, a);
+	/* Zapping a page of it maps the rest with PTEs. */
+	KUNIT_ASSERT_EQ(test, do_madvise(mm, mid, PAGE_SIZE, MADV_DONTNEED), 0);
+
+	ptwt_cover_init(test, &cv, start, start + PMD_SIZE);
+	ptwt_walk_pausing(test, start, start + PMD_SIZE, PTW_WANT_ALL, 1,
+			  ptwt_split_paused, page, &cv);
+	KUNIT_EXPECT_FALSE(test, folio_test_large(page_folio(page)));
+	put_page(page);
+	ptwt_expect_visits(test, &cv, start, start + PMD_SIZE, 1);
+	KUNIT_EXPECT_EQ(test, cv.types[0], (u8)PTW_FOLIO);
+	KUNIT_EXPECT_EQ(test, cv.types[(mid - start) >> PAGE_SHIFT], (u8)PTW_NONE);
+	KUNIT_EXPECT_EQ(test, cv.types[cv.nr_pages - 1], (u8)PTW_FOLIO);
+	KUNIT_EXPECT_EQ(test, cv.pauses, 2U);
+
+	/* The second half now: order-0 folios, a batch each. */
+	mmap_read_lock(mm);
+	for_each_pt_range(&ptw, find_vma(mm, mid), mid + PAGE_SIZE,
+			  start + PMD_SIZE, PTW_WANT(PTW_FOLIO))
+		for_each_pt_range_folio(&ptw, &f)
+			max_nr = max(max_nr, f.nr);
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, max_nr, 1U);
+#else
+	kunit_skip(test, "no CONFIG_TRANSPARENT_HUGEPAGE");
+#endif
+}
+
+/* What ptwt_unmap_paused() unmaps: [from, to), from 0 for the resume address. */
+struct ptwt_unmap {
+	unsigned long from, to;
+};
+
+/* While paused, the first time: unmap what @arg says. */
+static void ptwt_unmap_paused(struct kunit *test, unsigned long resume, void *arg)
+{
+	struct ptwt_unmap *u = arg;
+	unsigned long from = u->from ?: resume;
+
+	if (u->to > from)
+		KUNIT_EXPECT_EQ(test, vm_munmap(from, u->to - from), 0);
+	u->to = 0;
+}
+
+/*
+ * The rest of the VMA is unmapped while the walk is paused: the walk goes
+ * on to the new end of the VMA, and no further; the part after a hole
+ * punched in it is another VMA, for another walk.  When the whole rest
+ * goes, so does the walk.
+ */
+static void ptw_test_pause_unmapped(struct kunit *test)
+{
+	const unsigned long span = 4 * PMD_SIZE;
+	unsigned long addr = ptwt_map(test, NULL, span + PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE);
+	unsigned long start = ALIGN(addr, PMD_SIZE), end = start + span, a;
+	struct ptwt_unmap u;
+	struct ptwt_cover cv;
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, VM_HUGEPAGE);
+	for (a = start; a < end; a += 8 * PAGE_SIZE)
+		ptwt_touch(test, a);
+
+	/* A hole punched in the second PMD during the first pause. */
+	u = (struct ptwt_unmap){ start + PMD_SIZE, start + 2 * PMD_SIZE };
+	ptwt_cover_init(test, &cv, start, end);
+	ptwt_walk_pausing(test, start, end, PTW_WANT_ALL, 1, ptwt_unmap_paused,
+			  &u, &cv);
+	ptwt_expect_visits(test, &cv, start, start + PMD_SIZE, 1);
+	ptwt_expect_visits(test, &cv, start + PMD_SIZE, end, 0);
+
+	/* Everything from the resume address on, past the walk's end. */
+	start += 2 * PMD_SIZE;
+	u = (struct ptwt_unmap){ 0, end };
+	ptwt_cover_init(test, &cv, start, end);
+	ptwt_walk_pausing(test, start, end, PTW_WANT_ALL, 1, ptwt_unmap_paused,
+			  &u, &cv);
+	KUNIT_EXPECT_EQ(test, cv.pauses, 1U);
+	ptwt_expect_visits(test, &cv, start, start + PAGE_SIZE, 1);
+	ptwt_expect_visits(test, &cv, start + PAGE_SIZE, end, 0);
+}
+
+/* A writer of the mmap lock, in a kthread, for ptw_test_pause_contended(). */
+struct ptwt_writer {
+	struct mm_struct *mm;
+	struct completion done;
+};
+
+static int ptwt_writer_fn(void *data)
+{
+	struct ptwt_writer *w = data;
+
+	mmap_write_lock(w->mm);
+	mmap_write_unlock(w->mm);
+	complete(&w->done);
+	return 0;
+}
+
+/*
+ * With PTW_PAUSE_ON_CONTENTION, a writer waiting for the mmap lock makes
+ * the walk pause at the end of the PTE table it is in, not before it went
+ * past an entry, and not inside the table; the writer gets the lock, and
+ * the walk resumes where it paused.
+ */
+static void ptw_test_pause_contended(struct kunit *test)
+{
+	const unsigned long span = 3 * PMD_SIZE;
+	unsigned long addr = ptwt_map(test, NULL, span + PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE);
+	unsigned long start = ALIGN(addr, PMD_SIZE), end = start + span, a;
+	struct ptwt_writer w = { .mm = current->mm };
+	struct task_struct *writer;
+	struct pt_range_walk ptw;
+	enum pt_range_type type;
+	struct ptwt_cover cv;
+	bool contended;
+	ktime_t until;
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, VM_HUGEPAGE);
+	for (a = start; a < end; a += 2 * PAGE_SIZE)
+		ptwt_touch(test, a);
+	ptwt_cover_init(test, &cv, start, end);
+	init_completion(&w.done);
+
+	mmap_read_lock(w.mm);
+	writer = kthread_run(ptwt_writer_fn, &w, "ptwt_writer");
+	if (IS_ERR(writer)) {
+		mmap_read_unlock(w.mm);
+		KUNIT_FAIL(test, "kthread_run: %ld", PTR_ERR(writer));
+		return;
+	}
+	until = ktime_add_ms(ktime_get(), 5000);
+	while (!(contended = mmap_lock_is_contended(w.mm)) &&
+	       ktime_before(ktime_get(), until))
+		msleep(1);
+	type = pt_range_walk_start(&ptw, find_vma(w.mm, start), start, end,
+				   PTW_WANT_ALL | PTW_PAUSE_ON_CONTENTION);
+	for (; type != PTW_DONE; type = pt_range_walk_next(&ptw))
+		ptwt_cover_step(test, &cv, &ptw);
+	mmap_read_unlock(w.mm);
+	if (!wait_for_completion_timeout(&w.done, 10 * HZ)) {
+		/* The writer holds a pointer to this stack: wait for it. */
+		KUNIT_FAIL(test, "the writer did not get the mmap lock in 10 s");
+		wait_for_completion(&w.done);
+	}
+	KUNIT_ASSERT_TRUE_MSG(test, contended, "the writer never waited");
+	KUNIT_EXPECT_EQ(test, pt_range_walk_paused(&ptw), start + PMD_SIZE);
+	ptwt_expect_visits(test, &cv, start, start + PMD_SIZE, 1);
+	ptwt_expect_visits(test, &cv, start + PMD_SIZE, end, 0);
+
+	/* No writer now: the walk resumes and goes to the end. */
+	mmap_read_lock(w.mm);
+	type = pt_range_walk_resume(&ptw, find_vma(w.mm, start + PMD_SIZE));
+	for (; type != PTW_DONE; type = pt_range_walk_next(&ptw))
+		ptwt_cover_step(test, &cv, &ptw);
+	mmap_read_unlock(w.mm);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_paused(&ptw), 0UL);
+	ptwt_expect_visits(test, &cv, start, end, 1);
+}
+
 static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_anon_4k),
 	KUNIT_CASE(ptw_test_zero_page),
@@ -1363,6 +1725,10 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_devmap_pmd),
 	KUNIT_CASE(ptw_test_devmap_pud),
 	KUNIT_CASE(ptw_test_resched),
+	KUNIT_CASE(ptw_test_pause_exactly_once),
+	KUNIT_CASE(ptw_test_pause_split_thp),
+	KUNIT_CASE(ptw_test_pause_unmapped),
+	KUNIT_CASE(ptw_test_pause_contended),
 	KUNIT_CASE(ptw_test_misuse),
 	{}
 };
