@@ -36,7 +36,7 @@ def retab(line):
 
 
 def for_header(m):
-    inner = re.sub(r";(?=\S)", "; ", m.group(2))
+    inner = re.sub(r";(?=[^\s;])", "; ", m.group(2))
     return m.group(1) + "for (" + inner + ")" + m.group(3)
 
 

@@ -14,7 +14,7 @@
 
 DIR=$OUT/cocci-6.1
 TAR=/usr/src/linux-source-6.1.tar.xz
-SCRIPTS=(pagemap_thp_split smaps numa_maps pagemap)
+SCRIPTS=("${COCCI_SCRIPTS[@]}")
 
 if [ ! -f "$TAR" ]; then
 	[ "$(id -u)" = 0 ] || die "no $TAR; fix: sudo apt-get install -y linux-source-6.1"

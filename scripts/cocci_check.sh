@@ -4,13 +4,13 @@
 # stdout: cocci<TAB>TEST<TAB>pass|fail|skip.  Exits non-zero on a failure.
 #
 #   generate         pristine 6.12 task_mmu.c + cocci/pagemap_thp_split,
-#                    smaps, numa_maps, pagemap (scripts/cocci_convert.sh, the
+#                    smaps, numa_maps, pagemap, smaps_rollup (lib.sh
+#                    COCCI_SCRIPTS; scripts/cocci_convert.sh, the
 #                    series' path) converts without a spatch error; times on
 #                    stderr
 #   fmt-noop         cocci/fmt.py changes nothing on pristine task_mmu.c
 #   idempotent-S     re-running cocci/S.cocci (+ fmt.py) on the converted
-#                    file changes nothing, for S = pagemap_thp_split, smaps,
-#                    numa_maps, pagemap
+#                    file changes nothing, for each S of COCCI_SCRIPTS
 #   refuse-unsplit   cocci/pagemap.cocci alone on pristine task_mmu.c (no
 #                    split): exit 1, one "error:" line naming the split, the
 #                    file unchanged
@@ -60,7 +60,7 @@ conv=$WORK/task_mmu.c
 git -C "$KSRC" show "$BASE_TAG:fs/proc/task_mmu.c" >"$pristine"
 
 # The scripts, in the order of the series.
-SCRIPTS=(pagemap_thp_split smaps numa_maps pagemap)
+SCRIPTS=("${COCCI_SCRIPTS[@]}")
 
 # generate
 rm -rf "$WORK/t" && mkdir -p "$WORK/t/fs/proc"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # convert.sh: `make convert` - run the Coccinelle scripts of cocci/
-# (pagemap_thp_split, smaps, numa_maps, pagemap) on fs/proc/task_mmu.c of a
+# (COCCI_SCRIPTS of lib.sh: pagemap_thp_split, smaps, numa_maps, pagemap,
+# smaps_rollup) on fs/proc/task_mmu.c of a
 # tree, in place, and print how long spatch took for each.
 #
 # The tree is $TREE when given, else the series checkout (build/src, or
@@ -23,7 +24,7 @@ grep -q 'pt_range_walk_pte' "$tree/include/linux/pt_walk.h" 2>/dev/null ||
 
 before=$(sha1sum <"$f")
 say "spatch on $f (seconds per script):"
-"$TOP/scripts/cocci_convert.sh" -t "$f" pagemap_thp_split smaps numa_maps pagemap ||
+"$TOP/scripts/cocci_convert.sh" -t "$f" "${COCCI_SCRIPTS[@]}" ||
 	die "$f not converted (the line above says why); fix: see the cause, or port that walker by hand"
 # The converted file needs the walk built in: PROC_FS selects PT_WALK.
 "$TOP/scripts/proc_select_pt_walk.sh" "$tree"
