@@ -8,19 +8,21 @@
 # 9), and turn its PTWBENCH lines into out/bench/kernel-ARCH.csv; then the
 # /proc benchmark (scripts/bench_proc.sh), the userspace callgrind
 # comparison (out/bench/user.csv) and the report (scripts/bench_report.sh:
-# out/bench/ratios.png and out/bench/README.md).
+# out/bench/ratios.png and out/bench/README.md), and the stall benchmark
+# (scripts/bench_stall.sh: how long smaps_rollup reads stall the process
+# read, out/bench/stall-ARCH.csv and .txt).
 #
 # BENCH_ICOUNT=1 boots with QEMU -icount shift=0 (a virtual instruction
 # clock: reproducible ticks that count instructions, slower boots) and
 # writes out/bench-icount/ instead; the default is plain TCG.
 # BENCH_DIR=DIR writes DIR.
-# BENCH_STEPS selects steps (default "kernel proc user report").
+# BENCH_STEPS selects steps (default "kernel proc stall user report").
 . "$(dirname "$0")/lib.sh"
 
 ARCHES=${ARCHES:-x86_64 arm64}
 BENCH_MB=${BENCH_MB:-256}
 BENCH_REPS=${BENCH_REPS:-9}
-STEPS=${BENCH_STEPS:-kernel proc user report}
+STEPS=${BENCH_STEPS:-kernel proc stall user report}
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-1200}
 if [ "${BENCH_ICOUNT:-0}" = 1 ]; then
 	# One guest instruction is one ns of guest time: what is timed is,
@@ -92,6 +94,12 @@ for arch in $ARCHES; do
 		"$TOP/scripts/build.sh" "$arch-bench" patched
 		"$TOP/scripts/bench_proc.sh" "$arch"
 	fi
+	if has stall; then
+		say "smaps_rollup stall benchmark, $arch"
+		"$TOP/scripts/build.sh" "$arch-bench" stock
+		"$TOP/scripts/build.sh" "$arch-bench" patched
+		"$TOP/scripts/bench_stall.sh" "$arch"
+	fi
 done
 if has user; then
 	say "userspace: descent vs cascade vs callback (callgrind)"
@@ -137,4 +145,4 @@ if has report; then
 		fi
 	} >>"$B/README.md"
 fi
-say "results: $B (README.md, ratios.png, kernel-*.csv, proc-*.csv, user.csv)"
+say "results: $B (README.md, ratios.png, kernel-*.csv, proc-*.csv, stall-*.csv, user.csv)"

@@ -51,7 +51,10 @@ payload() {
 	install -m755 "$TOP/tests/stress/run.sh" "$dir/30-stress.sh"
 	run_logged "$STO/$arch/build.log" "build of the $arch stress workload" \
 		"$UCC" -static -O2 -Wall -Wextra -pthread \
-		-o "$dir/ptw_stress" "$TOP"/tests/stress/*.c
+		-o "$dir/ptw_stress" "$TOP"/tests/stress/*.c &&
+	run_logged "$STO/$arch/build-stall.log" "build of the $arch stall program" \
+		"$UCC" -static -O2 -Wall -Wextra -pthread \
+		-o "$dir/stall" "$TOP/tests/bench/stall.c"
 }
 
 run_arch() {

@@ -9,6 +9,11 @@ lines, TIER<TAB>KERNEL.test<TAB>pass|fail|skip[<TAB>counts]:
   KERNEL.mutator.NAME     ran at least once without an unexpected error;
                           skip when the guest lacks what it needs
   KERNEL.result           the workload finished: nothing hung
+  KERNEL.stall.rss        tests/bench/stall.c, after the workload: every
+                          read of smaps_rollup, while a writer waits for
+                          the mmap lock, covers the whole large VMA once
+  KERNEL.stall.same       and reads the same text whenever the writer
+                          changes nothing
   KERNEL.console-clean    no kernel splat (splats.py); each one is printed
 
 Exits 1 when any line failed.
@@ -27,6 +32,9 @@ COUNTS = re.compile(r'iterations=(\d+) errors=(\d+)')
 # Beyond splats.py: a corrupt page-table entry found by a walker or a
 # fault (pgd_ERROR() and friends, pmd_clear_bad()).  Never expected here;
 # KUnit's bad-PMD case makes one on purpose, so the KUnit check lacks it.
+# tests/bench/stall.c, run after the workload: smaps_rollup read while a
+# writer waits for the mmap lock.
+STALL = re.compile(r'STALL (check|same-check) (ok|bad)\b(.*)')
 BAD_ENTRY = re.compile(r'bad p(gd|4d|ud|md|te)\b')
 
 
@@ -64,6 +72,7 @@ def main():
     splats = []
     seen_setup = None
     result = None
+    stall = {}
     for i, l in enumerate(lines):
         # First: a splat may share a line with workload output.
         if SPLAT.search(l) or BAD_ENTRY.search(l):
@@ -84,6 +93,11 @@ def main():
         if m:
             result = m.groups()
             continue
+        m = STALL.search(l)
+        if m:
+            name = {'check': 'stall.rss', 'same-check': 'stall.same'}[m.group(1)]
+            stall[name] = ('pass' if m.group(2) == 'ok' else 'fail', m.group(3).strip())
+            continue
         m = SETUP.search(l)
         if m:
             seen_setup = (int(m.group(1)), int(m.group(2)))
@@ -98,6 +112,9 @@ def main():
     else:
         out.append((f'{kernel}.result', 'pass' if result[0] == 'pass' else 'fail',
                     f'ran {result[1]} s'))
+    for name in ('stall.rss', 'stall.same'):
+        status, counts = stall.get(name, ('fail', 'no result: the stall program did not run'))
+        out.append((f'{kernel}.{name}', status, counts))
     out.append((f'{kernel}.console-clean', 'fail' if splats else 'pass',
                 f'splats={len(splats)}'))
     for i in splats[:5]:

@@ -3,7 +3,7 @@
 #
 # Guest side of the pt_walk concurrency stress, installed in the test
 # initramfs as /tests/30-stress.sh next to the static /tests/ptw_stress
-# (tests/stress/ptw_stress.c).  Busybox sh.
+# (tests/stress/ptw_stress.c) and /tests/stall (tests/bench/stall.c).  Busybox sh.
 #
 # Sets up what the stress mutators need so that the /proc walkers meet
 # every kind of page table entry: tmpfs at /tmp (shmem file), hugetlbfs at
@@ -102,4 +102,17 @@ if [ -n "$swap" ]; then
 fi
 [ -n "$mnt_huge" ] && umount /dev/hugepages
 [ -n "$mnt_tmp" ] && umount /tmp
+
+# smaps_rollup read while a writer waits for the mmap lock over and over
+# (tests/bench/stall.c, small): the walk pauses for it, yet every read
+# must be the same text when the writer changes nothing, and cover the
+# whole VMA when it maps and unmaps elsewhere.  No NUMA balancing: its
+# hinting faults would change the text between reads.
+if [ -x /tests/stall ]; then
+	nb=$(cat /proc/sys/kernel/numa_balancing 2>/dev/null)
+	[ -z "$nb" ] || echo 0 >/proc/sys/kernel/numa_balancing
+	STALL_MB=256 STALL_SECONDS=3 /tests/stall
+	echo "STALL-END rc=$?"
+	[ -z "$nb" ] || echo "$nb" >/proc/sys/kernel/numa_balancing
+fi
 exit $rc
