@@ -111,7 +111,7 @@ fi
 if [ -x /tests/stall ]; then
 	nb=$(cat /proc/sys/kernel/numa_balancing 2>/dev/null)
 	[ -z "$nb" ] || echo 0 >/proc/sys/kernel/numa_balancing
-	STALL_MB=256 STALL_SECONDS=3 /tests/stall
+	STALL_MB=128 STALL_SECONDS=2 /tests/stall
 	echo "STALL-END rc=$?"
 	[ -z "$nb" ] || echo "$nb" >/proc/sys/kernel/numa_balancing
 fi
