@@ -105,10 +105,19 @@ rollup_state["gather"] = True
 +					 struct mem_size_stats *mss)
 +{
 +	struct vm_area_struct *vma;
-+	unsigned long paused;
++	unsigned long paused, until;
 +
 +	for (;;) {
 +		mmap_read_unlock(mm);
++		/*
++		 * A reader takes the lock back from a writer it woke until
++		 * that writer has waited a while (rwsem reader lock
++		 * stealing): give it up to a tick to take the lock.
++		 */
++		until = jiffies + 1;
++		while (mmap_lock_is_contended(mm) &&
++		       time_before_eq(jiffies, until))
++			cond_resched();
 +		if (mmap_read_lock_killable(mm))
 +			return -EINTR;
 +		vma = vma_lookup(mm, addr);

@@ -54,6 +54,7 @@
 #include <linux/mmap_lock.h>
 #include <linux/pt_walk.h>
 #include <linux/sched.h>
+#include <linux/sched/clock.h>
 #include <linux/swapops.h>
 
 #include "internal.h"
@@ -137,13 +138,15 @@ static enum pt_range_type ptw_pause(struct pt_range_walk *ptw)
 
 /*
  * Pause here for a writer waiting on the mmap lock, when asked to and when
- * the walk has gone past one entry since it (re)started.
+ * the walk has run for PTW_PAUSE_HOLD_NS, and gone past an entry, since it
+ * (re)started.  The clock is read only when a writer waits.
  */
 static bool ptw_should_pause(const struct pt_range_walk *ptw)
 {
 	return (ptw->flags & PTW_PAUSE_ON_CONTENTION) &&
 	       ptw->next > ptw->start && ptw->next < ptw->end &&
-	       mmap_lock_is_contended(ptw->mm);
+	       mmap_lock_is_contended(ptw->mm) &&
+	       local_clock() - ptw->since >= PTW_PAUSE_HOLD_NS;
 }
 
 /* The lock that protects a leaf entry of the VMA at @lvl. */
@@ -873,6 +876,8 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 	/* The gate VMA (x86 vsyscall) belongs to no mm: nothing to walk. */
 	if (!vma->vm_mm)
 		return ptw_finish(ptw);
+	if (flags & PTW_PAUSE_ON_CONTENTION)
+		ptw->since = local_clock();
 	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) ||
 			 !PAGE_ALIGNED(end) || start < vma->vm_start ||
 			 end > vma->vm_end || !(flags & PTW_WANT_ALL) ||

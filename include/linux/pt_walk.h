@@ -109,12 +109,15 @@ enum pt_range_type {
 #define PTW_WANT_MAPPED		(PTW_WANT_ALL & ~PTW_WANT(PTW_NONE))
 /*
  * Flag of pt_range_walk_start(): pause at a table boundary when a writer
- * waits for the mmap lock, which the caller holds for reading; the walk
+ * waits for the mmap lock, which the caller holds for reading, and the
+ * walk has run for PTW_PAUSE_HOLD_NS since it started or resumed; the walk
  * then ends as if done, and pt_range_walk_paused() says where it stopped.
- * Never before the walk has gone past one entry: a walk that always meets
- * a writer still gets on.
+ * A writer waits about that long at most; a reader that always meets a
+ * writer pays for one pause per PTW_PAUSE_HOLD_NS of walking, and still
+ * gets on.
  */
 #define PTW_PAUSE_ON_CONTENTION	BIT(PTW_NR_TYPES)
+#define PTW_PAUSE_HOLD_NS	NSEC_PER_MSEC
 
 /**
  * struct pt_range_walk - a walk over the page tables of one VMA
@@ -163,6 +166,7 @@ struct pt_range_walk {
 	bool vma_locked;		/* the hugetlb VMA lock is held */
 	bool paused;			/* @next is where to resume */
 	unsigned long start;		/* where the walk (re)started */
+	u64 since;			/* and when: local_clock() */
 };
 
 enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,

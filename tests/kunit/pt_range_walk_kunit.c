@@ -1641,8 +1641,8 @@ static int ptwt_writer_fn(void *data)
 
 /*
  * With PTW_PAUSE_ON_CONTENTION, a writer waiting for the mmap lock makes
- * the walk pause at the end of the PTE table it is in, not before it went
- * past an entry, and not inside the table; the writer gets the lock, and
+ * the walk, once it has run for PTW_PAUSE_HOLD_NS, pause at the end of the
+ * PTE table it is in, not inside the table; the writer gets the lock, and
  * the walk resumes where it paused.
  */
 static void ptw_test_pause_contended(struct kunit *test)
@@ -1678,6 +1678,8 @@ static void ptw_test_pause_contended(struct kunit *test)
 		msleep(1);
 	type = pt_range_walk_start(&ptw, find_vma(w.mm, start), start, end,
 				   PTW_WANT_ALL | PTW_PAUSE_ON_CONTENTION);
+	/* The walk has run long enough to pause by the end of the table. */
+	mdelay(2 * PTW_PAUSE_HOLD_NS / NSEC_PER_MSEC);
 	for (; type != PTW_DONE; type = pt_range_walk_next(&ptw))
 		ptwt_cover_step(test, &cv, &ptw);
 	mmap_read_unlock(w.mm);
