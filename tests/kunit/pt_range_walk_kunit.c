@@ -1400,12 +1400,19 @@ static void ptwt_walk_pausing(struct kunit *test, unsigned long start,
 	struct mm_struct *mm = current->mm;
 	struct pt_range_walk ptw;
 	enum pt_range_type type;
-	unsigned long resume, step_end;
+	unsigned long resume, step_end, steps = 0;
 	unsigned int n = 0;
 
 	mmap_read_lock(mm);
 	type = pt_range_walk_start(&ptw, find_vma(mm, start), start, end, flags);
 	while (type != PTW_DONE) {
+		/* A walk that repeats itself would never end: stop it. */
+		if (++steps > 2 * cv->nr_pages + 16) {
+			pt_range_walk_done(&ptw);
+			KUNIT_FAIL(test, "more than %lu steps: the walk repeats itself",
+				   2 * cv->nr_pages + 16);
+			break;
+		}
 		ptwt_cover_step(test, cv, &ptw);
 		step_end = pt_range_walk_end(&ptw);
 		if (!every || ++n % every) {
