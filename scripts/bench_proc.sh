@@ -44,10 +44,7 @@ fi
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-1800}
 
 arch_setup "$geom"
-for v in stock patched; do
-	[ -f "$KOBJ/$geom-$v/$KIMAGE" ] ||
-		die "no $v kernel at $KOBJ/$geom-$v/$KIMAGE; fix: scripts/build.sh $geom stock && scripts/build.sh $geom patched"
-done
+need_kernels "$geom"
 
 bench=${BENCH_DIR:-$OUT/bench}
 logs=$bench/logs

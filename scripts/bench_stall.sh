@@ -28,6 +28,8 @@ x86_64 | arm64) ;;
 *) die "unknown arch '$arch'; fix: bench_stall.sh x86_64 or bench_stall.sh arm64" ;;
 esac
 geom=${BENCH_GEOM:-$arch-bench}
+[ "${geom%%-*}" = "$arch" ] ||
+	die "BENCH_GEOM=$geom is not a geometry of $arch; fix: BENCH_GEOM=$arch-bench, or $arch for the test kernels"
 boots=${BENCH_BOOTS:-3}
 mb=${STALL_MB:-2048}
 seconds=${STALL_SECONDS:-10}
@@ -37,10 +39,7 @@ done
 export BOOT_TIMEOUT=${BOOT_TIMEOUT:-$((seconds * 4 + 900))}
 
 arch_setup "$geom"
-for v in stock patched; do
-	[ -f "$KOBJ/$geom-$v/$KIMAGE" ] ||
-		die "no $v kernel at $KOBJ/$geom-$v/$KIMAGE; fix: scripts/build.sh $geom stock && scripts/build.sh $geom patched"
-done
+need_kernels "$geom"
 bench=${BENCH_DIR:-$OUT/bench}
 logs=$bench/logs
 work=$BUILD/bench/stall-$geom

@@ -61,6 +61,16 @@ run_logged() {
 # tests/config/ARCH-NAME.config merged over those of ARCH, with objects,
 # results and tiers of their own.  EXTRA_CONFIG=FILE adds a fragment of
 # the user's to every kernel, without editing tracked files.
+# need_kernels GEOM: the stock and the patched kernel of GEOM are built
+# (after arch_setup GEOM), or die saying how to build them.
+need_kernels() {
+	local v
+	for v in stock patched; do
+		[ -f "$KOBJ/$1-$v/$KIMAGE" ] ||
+			die "no $v kernel at $KOBJ/$1-$v/$KIMAGE; fix: scripts/build.sh $1 stock && scripts/build.sh $1 patched"
+	done
+}
+
 arch_setup() {
 	ARCH_BASE=${1%%-*}
 	QEMU_MEM=4G
