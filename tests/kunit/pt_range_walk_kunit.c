@@ -1495,13 +1495,16 @@ static void ptw_test_pause_exactly_once(struct kunit *test)
 		ptwt_cover_init(test, &cv, start, end);
 		ptwt_walk_pausing(test, start, end, PTW_WANT(PTW_FOLIO), every,
 				  NULL, NULL, &cv);
-		for (i = 0; i < cv.nr_pages; i++)
-			if (cv.visits[i] != (whole.types[i] == PTW_FOLIO)) {
+		for (i = 0; i < cv.nr_pages; i++) {
+			unsigned int want = whole.types[i] == PTW_FOLIO;
+
+			if (cv.visits[i] != want) {
 				KUNIT_FAIL(test, "%lx: described %u times, a type %u page",
 					   start + (i << PAGE_SHIFT), cv.visits[i],
 					   whole.types[i]);
 				break;
 			}
+		}
 	}
 }
 
@@ -1682,7 +1685,7 @@ static void ptw_test_pause_contended(struct kunit *test)
 	until = ktime_add_ms(ktime_get(), 5000);
 	while (!(contended = mmap_lock_is_contended(w.mm)) &&
 	       ktime_before(ktime_get(), until))
-		msleep(1);
+		usleep_range(1000, 2000);
 	type = pt_range_walk_start(&ptw, find_vma(w.mm, start), start, end,
 				   PTW_WANT_ALL | PTW_PAUSE_ON_CONTENTION);
 	/* The walk has run long enough to pause by the end of the table. */
