@@ -1508,6 +1508,7 @@ static void ptw_test_pause_exactly_once(struct kunit *test)
 	}
 }
 
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
 /* Split the large folio of @arg (a page, with a reference) while paused. */
 static void ptwt_split_paused(struct kunit *test, unsigned long resume, void *arg)
 {
@@ -1520,6 +1521,7 @@ static void ptwt_split_paused(struct kunit *test, unsigned long resume, void *ar
 	KUNIT_EXPECT_EQ_MSG(test, split_folio(folio), 0, "the THP did not split");
 	folio_unlock(folio);
 }
+#endif
 
 /*
  * A PTE-mapped THP, its middle page zapped: two runs of it, around a
