@@ -24,8 +24,25 @@ virtual report
 @initialize:python@
 @@
 import sys
-rollup_state = {"done": False, "rollup": False, "walk": False, "gather": False,
-                "file": None}
+rollup_state = {}
+rollup_errors = []
+coccinelle.rollup_errors = rollup_errors
+
+// Each file starts afresh; only a file with show_smaps_rollup() matters.
+@script:python depends on patch@
+@@
+rollup_state.update(done=False, rollup=False, walk=False, gather=False,
+                    file=None)
+
+@relevant depends on patch@
+position p;
+@@
+ show_smaps_rollup@p(...) {...}
+
+@script:python depends on relevant@
+p << relevant.p;
+@@
+rollup_state["file"] = p[0].file
 
 // Converted already: nothing to do, and no error.
 @done depends on patch@
@@ -68,13 +85,14 @@ rollup_state["walk"] = True
 // resume it, and say where it ended.
 @gather depends on walk@
 identifier V, M, S, H;
+expression E;
 expression list es;
 @@
 -smap_gather_stats(struct vm_area_struct *V, struct mem_size_stats *M, unsigned long S)
 +smap_gather_stats(struct vm_area_struct *V, struct mem_size_stats *M, unsigned long S, unsigned long *ended)
  {
  ...
- bool H = false;
+ bool H = E;
 +unsigned long paused = 0;
  <...
 -smaps_walk_range(es, M);
@@ -214,12 +232,29 @@ expression V, M, S;
 +	, NULL
  )
 
-@finalize:python@
+// The end of a file: one error line when it has show_smaps_rollup() but
+// could not be converted.
+@script:python depends on patch@
 @@
-if not rollup_state["done"] and not rollup_state["rollup"]:
-    what = ("smaps_walk_range() of cocci/smaps.cocci" if not rollup_state["walk"] else
-            "smap_gather_stats() calling it" if not rollup_state["gather"] else
+st = rollup_state
+if st["file"] and not st["done"] and not st["rollup"]:
+    what = ("smaps_walk_range() of cocci/smaps.cocci" if not st["walk"] else
+            "smap_gather_stats() calling it" if not st["gather"] else
             "show_smaps_rollup()'s loop (smap_gather_stats(); last_vma_end = vma->vm_end;)")
-    sys.stderr.write("error: cocci/smaps_rollup.cocci: not converted: %s not found; "
-                     "fix: run cocci/smaps.cocci first, or port it by hand\n" % what)
+    rollup_errors.append("%s: cocci/smaps_rollup.cocci: not converted: %s not found; "
+                         "fix: run cocci/smaps.cocci first, or port it by hand"
+                         % (st["file"], what))
+
+// spatch exits 1 after one line per file that could not be converted;
+// --in-place then leaves the file as it was.
+@finalize:python@
+errs << merge.rollup_errors;
+@@
+msgs = []
+for m in (m for l in errs for m in l):
+    if m not in msgs:
+        msgs.append(m)
+for m in msgs:
+    sys.stderr.write("error: %s\n" % m)
+if msgs:
     sys.exit(1)
