@@ -23,13 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: bench_proc.sh x86_64|arm64}
-case "$arch" in
-x86_64 | arm64) ;;
-*) die "unknown arch '$arch'; fix: bench_proc.sh x86_64 or bench_proc.sh arm64" ;;
-esac
-geom=${BENCH_GEOM:-$arch-bench}
-[ "${geom%%-*}" = "$arch" ] ||
-	die "BENCH_GEOM=$geom is not a geometry of $arch; fix: BENCH_GEOM=$arch-bench, or $arch for the test kernels"
+bench_geom bench_proc.sh "$arch"
 boots=${BENCH_BOOTS:-5}
 mb=${PROC_BENCH_MB:-1024}
 reps=${PROC_BENCH_REPS:-7}

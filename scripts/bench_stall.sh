@@ -23,13 +23,7 @@
 . "$(dirname "$0")/lib.sh"
 
 arch=${1:?usage: bench_stall.sh x86_64|arm64}
-case "$arch" in
-x86_64 | arm64) ;;
-*) die "unknown arch '$arch'; fix: bench_stall.sh x86_64 or bench_stall.sh arm64" ;;
-esac
-geom=${BENCH_GEOM:-$arch-bench}
-[ "${geom%%-*}" = "$arch" ] ||
-	die "BENCH_GEOM=$geom is not a geometry of $arch; fix: BENCH_GEOM=$arch-bench, or $arch for the test kernels"
+bench_geom bench_stall.sh "$arch"
 boots=${BENCH_BOOTS:-3}
 mb=${STALL_MB:-2048}
 seconds=${STALL_SECONDS:-10}

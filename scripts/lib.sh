@@ -61,6 +61,19 @@ run_logged() {
 # tests/config/ARCH-NAME.config merged over those of ARCH, with objects,
 # results and tiers of their own.  EXTRA_CONFIG=FILE adds a fragment of
 # the user's to every kernel, without editing tracked files.
+# bench_geom SCRIPT ARCH: set geom to the geometry a benchmark of ARCH
+# boots ($BENCH_GEOM, default ARCH-bench), or die saying how to fix ARCH
+# or BENCH_GEOM.
+bench_geom() {
+	case "$2" in
+	x86_64 | arm64) ;;
+	*) die "unknown arch '$2'; fix: $1 x86_64 or $1 arm64" ;;
+	esac
+	geom=${BENCH_GEOM:-$2-bench}
+	[ "${geom%%-*}" = "$2" ] ||
+		die "BENCH_GEOM=$geom is not a geometry of $2; fix: BENCH_GEOM=$2-bench, or $2 for the test kernels"
+}
+
 # need_kernels GEOM: the stock and the patched kernel of GEOM are built
 # (after arch_setup GEOM), or die saying how to build them.
 need_kernels() {
