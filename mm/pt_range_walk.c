@@ -70,9 +70,48 @@
 			 PTW_WANT(PTW_SWAP) | PTW_WANT(PTW_MIGRATION) |	\
 			 PTW_WANT(PTW_DEVICE) | PTW_WANT(PTW_HWPOISON))
 
+/* Every flag of pt_range_walk_start(). */
+#define PTW_FLAGS	(PTW_WANT_ALL | PTW_PAUSE_ON_CONTENTION | PTW_MODIFY |	\
+			 PTW_MODIFY_NOFLUSH | PTW_LOCK_I_MMAP)
+
 static bool ptw_wants(const struct pt_range_walk *ptw, enum pt_range_type t)
 {
 	return ptw->flags & PTW_WANT(t);
+}
+
+/*
+ * PTW_LOCK_I_MMAP in a hugetlb VMA: the file's i_mmap_rwsem, taken before
+ * the page-table lock (it sleeps) and dropped after it (ptw_unlock()).
+ */
+static void ptw_lock_i_mmap(struct pt_range_walk *ptw)
+{
+	if (ptw->hugetlb && (ptw->flags & PTW_LOCK_I_MMAP)) {
+		i_mmap_lock_write(ptw->vma->vm_file->f_mapping);
+		ptw->i_mmap_locked = true;
+	}
+}
+
+static void ptw_unlock_i_mmap(struct pt_range_walk *ptw)
+{
+	if (ptw->i_mmap_locked) {
+		i_mmap_unlock_write(ptw->vma->vm_file->f_mapping);
+		ptw->i_mmap_locked = false;
+	}
+}
+
+/*
+ * PTW_MODIFY: flush the TLB for the present entries the modifiers changed
+ * under the lock held, before it is dropped; the modifiers of PMD leaves
+ * flush as they go (pmdp_invalidate()).
+ */
+static void ptw_flush(struct pt_range_walk *ptw)
+{
+	if (ptw->hugetlb)
+		flush_hugetlb_tlb_range(ptw->vma, ptw->flush_start, ptw->flush_end);
+	else
+		flush_tlb_range(ptw->vma, ptw->flush_start, ptw->flush_end);
+	ptw->flush_start = 0;
+	ptw->flush_end = 0;
 }
 
 /*
@@ -84,6 +123,9 @@ static bool ptw_wants(const struct pt_range_walk *ptw, enum pt_range_type t)
 static void ptw_unlock(struct pt_range_walk *ptw)
 {
 	if (ptw->ptl) {
+		/* PTW_MODIFY: entries changed under this lock. */
+		if (unlikely(ptw->flush_end))
+			ptw_flush(ptw);
 		__acquire(ptw->ptl);
 		spin_unlock(ptw->ptl);
 		ptw->ptl = NULL;
@@ -94,6 +136,8 @@ static void ptw_unlock(struct pt_range_walk *ptw)
 		ptw->pte_table = NULL;
 		ptw->ptep = NULL;
 	}
+	if (unlikely(ptw->i_mmap_locked))
+		ptw_unlock_i_mmap(ptw);
 }
 
 /*
@@ -354,9 +398,12 @@ static bool ptw_enter_pte_table(struct pt_range_walk *ptw, pmd_t *pmdp,
 
 	if (ptw->hugetlb) {
 		/* hugetlb cont-PTE leaves are protected by the hugetlb lock. */
+		ptw_lock_i_mmap(ptw);
 		pte = pte_offset_map(pmdp, ptw->next);
-		if (!pte)
+		if (!pte) {
+			ptw_unlock_i_mmap(ptw);
 			return false;
+		}
 		ptw->ptl = huge_pte_lockptr(ptw->hstate, ptw->mm, pte);
 		spin_lock(ptw->ptl);
 	} else {
@@ -479,6 +526,7 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
 	/* The previous leaf's lock may be this one's: kept, see below. */
 	if (ptw->ptl != ptl) {
 		ptw_unlock(ptw);
+		ptw_lock_i_mmap(ptw);
 		spin_lock(ptl);
 		__release(ptl);		/* held until ptw_unlock() */
 		ptw->ptl = ptl;
@@ -491,6 +539,7 @@ static bool ptw_huge_leaf(struct pt_range_walk *ptw, const struct pt_visit *v,
 	ptw->addr = v->addr;
 	ptw->level = lvl;
 	ptw->entry = e;
+	ptw->leaf = v->ptp;
 	ptw->nr = v->nr;
 	ptw->next = v->next;
 	ptw->folio = NULL;
@@ -624,6 +673,301 @@ unsigned int pt_range_walk_bits(const struct pt_range_walk *ptw,
 }
 EXPORT_SYMBOL_GPL(pt_range_walk_bits);
 
+/* --- Write mode ---------------------------------------------------------- */
+
+/**
+ * DOC: Write mode
+ *
+ * A walk started with PTW_MODIFY or PTW_MODIFY_NOFLUSH may change the
+ * entries of the step it is at, under the lock the step holds, with the
+ * modifiers:
+ *
+ * - pt_range_walk_clear_young(): clear the accessed bit of present
+ *   entries, as reclaim's ptep_test_and_clear_young() does: no TLB flush;
+ * - pt_range_walk_clear_soft_dirty(): write-protect present entries and
+ *   clear their soft-dirty bit, and clear it in the other non-empty ones,
+ *   so that the next write faults and sets it again (soft-dirty tracking;
+ *   nothing without CONFIG_MEM_SOFT_DIRTY);
+ * - pt_range_walk_uffd_wp(): set the uffd-wp bit of present and swap-like
+ *   entries, and put a uffd-wp marker in empty ones.
+ *
+ * Each takes a range of the step: any part of a PTE-level step (an empty
+ * PTE is one too), or the whole of a leaf above it, changed as one entry.
+ * A leaf that maps more than the range is a misuse: the caller splits it
+ * first.  A hole above the PTE level has no table to write to; a caller
+ * that must mark it there goes through the mm's own interfaces
+ * (uffd_wp_range()), as no page-table lock is held at such a step.
+ * Walkers that change entries in their own way do it through
+ * pt_range_walk_ptep() or @ptw->leaf, and flush for themselves.
+ *
+ * TLB: with PTW_MODIFY, the present entries that lost their write
+ * permission are flushed once for each PTE table or hugetlb leaf, over
+ * the range changed in it, before its lock is dropped; a PMD leaf is
+ * flushed as it is changed (pmdp_invalidate()).  With PTW_MODIFY_NOFLUSH
+ * nothing is flushed: the caller raised the flush pending and flushes the
+ * mm after the walk.  Clearing the accessed bit flushes nothing either way.
+ *
+ * Only pt_range_walk_uffd_wp() changes hugetlb entries, as only
+ * PAGEMAP_SCAN wrote to them; a PUD leaf outside hugetlb (DAX) is never
+ * changed.  Those modifiers leave such leaves as they are and count
+ * nothing.
+ */
+
+enum ptw_change {
+	PTW_CHANGE_YOUNG,
+	PTW_CHANGE_SOFT_DIRTY,
+	PTW_CHANGE_UFFD_WP,
+};
+
+/* PTW_MODIFY: [addr, end) lost its write permission; flush it later. */
+static void ptw_flush_later(struct pt_range_walk *ptw, unsigned long addr,
+			    unsigned long end)
+{
+	if (ptw->flags & PTW_MODIFY_NOFLUSH)
+		return;
+	if (!ptw->flush_end)
+		ptw->flush_start = addr;
+	ptw->flush_start = min(ptw->flush_start, addr);
+	ptw->flush_end = max(ptw->flush_end, end);
+}
+
+static bool ptw_change_pte(struct pt_range_walk *ptw, pte_t *ptep,
+			   unsigned long addr, enum ptw_change change)
+{
+	struct vm_area_struct *vma = ptw->vma;
+	pte_t old, pte = ptep_get(ptep);
+
+	if (change == PTW_CHANGE_YOUNG)
+		return pte_present(pte) &&
+		       ptep_test_and_clear_young(vma, addr, ptep);
+	if (pte_present(pte)) {
+		old = ptep_modify_prot_start(vma, addr, ptep);
+		if (change == PTW_CHANGE_SOFT_DIRTY)
+			pte = pte_clear_soft_dirty(pte_wrprotect(old));
+		else
+			pte = pte_mkuffd_wp(old);
+		ptep_modify_prot_commit(vma, addr, ptep, old, pte);
+		ptw_flush_later(ptw, addr, addr + PAGE_SIZE);
+		return true;
+	}
+	if (change == PTW_CHANGE_SOFT_DIRTY) {
+		if (pte_none(pte))
+			return false;
+		pte = pte_swp_clear_soft_dirty(pte);
+	} else if (pte_none(pte)) {
+		pte = make_pte_marker(PTE_MARKER_UFFD_WP);
+	} else {
+		pte = pte_swp_mkuffd_wp(pte);
+	}
+	set_pte_at(ptw->mm, addr, ptep, pte);
+	return true;
+}
+
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+/* A present PMD leaf, as change_huge_pmd() changes it. */
+static void ptw_change_pmd_present(struct pt_range_walk *ptw, pmd_t *pmdp,
+				   unsigned long addr, enum ptw_change change)
+{
+	struct vm_area_struct *vma = ptw->vma;
+	pmd_t old, pmd = pmdp_get(pmdp);
+
+	if (change == PTW_CHANGE_SOFT_DIRTY) {
+		/* Keep what the CPU set before the entry was invalidated. */
+		old = pmdp_invalidate(vma, addr, pmdp);
+		if (pmd_dirty(old))
+			pmd = pmd_mkdirty(pmd);
+		if (pmd_young(old))
+			pmd = pmd_mkyoung(pmd);
+		pmd = pmd_clear_soft_dirty(pmd_wrprotect(pmd));
+	} else {
+		old = pmdp_invalidate_ad(vma, addr, pmdp);
+		pmd = pmd_mkuffd_wp(old);
+	}
+	set_pmd_at(ptw->mm, addr, pmdp, pmd);
+}
+
+static bool ptw_change_pmd(struct pt_range_walk *ptw, pmd_t *pmdp,
+			   unsigned long addr, enum ptw_change change)
+{
+	pmd_t pmd = pmdp_get(pmdp);
+
+	if (pmd_present(pmd)) {
+		if (change == PTW_CHANGE_YOUNG)
+			return pmdp_test_and_clear_young(ptw->vma, addr, pmdp);
+		ptw_change_pmd_present(ptw, pmdp, addr, change);
+		return true;
+	}
+	/* A THP being migrated: the only PMD swap entry. */
+	if (change == PTW_CHANGE_YOUNG ||
+	    !is_migration_entry(pmd_to_swp_entry(pmd)))
+		return false;
+	if (change == PTW_CHANGE_SOFT_DIRTY)
+		pmd = pmd_swp_clear_soft_dirty(pmd);
+	else
+		pmd = pmd_swp_mkuffd_wp(pmd);
+	set_pmd_at(ptw->mm, addr, pmdp, pmd);
+	return true;
+}
+#else
+static bool ptw_change_pmd(struct pt_range_walk *ptw, pmd_t *pmdp,
+			   unsigned long addr, enum ptw_change change)
+{
+	return false;
+}
+#endif
+
+#ifdef CONFIG_HUGETLB_PAGE
+/* Set uffd-wp in a hugetlb entry, as PAGEMAP_SCAN did. */
+static bool ptw_uffd_wp_huge(struct pt_range_walk *ptw, pte_t *ptep,
+			     unsigned long addr)
+{
+	unsigned long size = huge_page_size(ptw->hstate);
+	struct vm_area_struct *vma = ptw->vma;
+	pte_t old, pte = huge_ptep_get(ptw->mm, addr, ptep);
+
+	if (is_hugetlb_entry_hwpoisoned(pte) || is_pte_marker(pte))
+		return false;
+	if (is_hugetlb_entry_migration(pte)) {
+		pte = pte_swp_mkuffd_wp(pte);
+	} else if (!huge_pte_none(pte)) {
+		old = huge_ptep_modify_prot_start(vma, addr, ptep);
+		huge_ptep_modify_prot_commit(vma, addr, ptep, old,
+					     huge_pte_mkuffd_wp(old));
+		ptw_flush_later(ptw, addr, addr + size);
+		return true;
+	} else {
+		pte = make_pte_marker(PTE_MARKER_UFFD_WP);
+	}
+	set_huge_pte_at(ptw->mm, addr, ptep, pte, size);
+	return true;
+}
+#else
+static bool ptw_uffd_wp_huge(struct pt_range_walk *ptw, pte_t *ptep,
+			     unsigned long addr)
+{
+	return false;
+}
+#endif
+
+/* A hugetlb step: each huge page of [addr, end), whole. */
+static unsigned int ptw_change_hugetlb(struct pt_range_walk *ptw,
+				       unsigned long addr, unsigned long end,
+				       enum ptw_change change)
+{
+	unsigned long size = huge_page_size(ptw->hstate);
+	unsigned int changed = 0;
+	pte_t *ptep;
+
+	if (WARN_ON_ONCE((addr | end) & (size - 1)))
+		return 0;
+	if (change != PTW_CHANGE_UFFD_WP)
+		return 0;
+	for (; addr < end; addr += size) {
+		ptep = ptw->ptep ? pt_range_walk_ptep(ptw, addr) : ptw->leaf.ptr;
+		if (ptw_uffd_wp_huge(ptw, ptep, addr))
+			changed += size >> PAGE_SHIFT;
+	}
+	return changed;
+}
+
+static unsigned int ptw_change(struct pt_range_walk *ptw, unsigned long addr,
+			       unsigned long end, enum ptw_change change)
+{
+	unsigned int changed = 0;
+	pte_t *ptep;
+
+	if (WARN_ON_ONCE(!(ptw->flags & (PTW_MODIFY | PTW_MODIFY_NOFLUSH)) ||
+			 ptw->type == PTW_DONE || addr >= end ||
+			 addr < ptw->addr || end > ptw->next ||
+			 !PAGE_ALIGNED(addr) || !PAGE_ALIGNED(end)))
+		return 0;
+	/* Above the PTE level, only a leaf has an entry to change. */
+	if (WARN_ON_ONCE(!ptw->ptep && ptw->type == PTW_NONE))
+		return 0;
+	if (change == PTW_CHANGE_SOFT_DIRTY && !IS_ENABLED(CONFIG_MEM_SOFT_DIRTY))
+		return 0;
+	if (ptw->hugetlb)
+		return ptw_change_hugetlb(ptw, addr, end, change);
+	if (ptw->ptep) {
+		ptep = pt_range_walk_ptep(ptw, addr);
+		for (; addr < end; addr += PAGE_SIZE, ptep++)
+			changed += ptw_change_pte(ptw, ptep, addr, change);
+		return changed;
+	}
+	/* A leaf is one entry: changed whole, or (a misuse) not at all. */
+	if (WARN_ON_ONCE(addr & ~pt_lvl_mask(ptw->level) ||
+			 end - addr != pt_lvl_size(ptw->level)))
+		return 0;
+	if (ptw->level == PT_LVL_PMD &&
+	    ptw_change_pmd(ptw, ptw->leaf.ptr, addr, change))
+		changed = end - addr;
+	return changed >> PAGE_SHIFT;
+}
+
+/**
+ * pt_range_walk_clear_young() - clear the accessed bit of a range of a step
+ * @ptw: the walk, started with PTW_MODIFY or PTW_MODIFY_NOFLUSH, at a step
+ * @addr: page-aligned start of the range, in the step
+ * @end: page-aligned end of the range, in the step; a leaf above the PTE
+ *	level must be covered whole
+ *
+ * As ptep_test_and_clear_young() and pmdp_test_and_clear_young(): present
+ * entries only, and no TLB flush ("DOC: Write mode").
+ *
+ * Return: the number of pages whose entry was young.
+ */
+unsigned int pt_range_walk_clear_young(struct pt_range_walk *ptw,
+				       unsigned long addr, unsigned long end)
+{
+	return ptw_change(ptw, addr, end, PTW_CHANGE_YOUNG);
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_clear_young);
+
+/**
+ * pt_range_walk_clear_soft_dirty() - start soft-dirty tracking over a range
+ *	of a step
+ * @ptw: the walk, started with PTW_MODIFY or PTW_MODIFY_NOFLUSH, at a step
+ * @addr: page-aligned start of the range, in the step
+ * @end: page-aligned end of the range, in the step; a leaf above the PTE
+ *	level must be covered whole
+ *
+ * Write-protects the present entries and clears their soft-dirty bit;
+ * clears it in swap, migration and marker entries ("DOC: Write mode").
+ * The caller leaves out what must stay writable (pages pinned for DMA in a
+ * copy-on-write mapping, for clear_refs).
+ *
+ * Return: the number of pages whose entry was changed; 0 without
+ * CONFIG_MEM_SOFT_DIRTY.
+ */
+unsigned int pt_range_walk_clear_soft_dirty(struct pt_range_walk *ptw,
+					    unsigned long addr,
+					    unsigned long end)
+{
+	return ptw_change(ptw, addr, end, PTW_CHANGE_SOFT_DIRTY);
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_clear_soft_dirty);
+
+/**
+ * pt_range_walk_uffd_wp() - userfaultfd-write-protect a range of a step
+ * @ptw: the walk, started with PTW_MODIFY or PTW_MODIFY_NOFLUSH, at a step
+ * @addr: page-aligned start of the range, in the step
+ * @end: page-aligned end of the range, in the step; a leaf above the PTE
+ *	level, and a hugetlb page, must be covered whole
+ *
+ * Sets the uffd-wp bit of present entries (which write-protects them) and
+ * of swap and migration entries, and puts a uffd-wp marker in empty PTEs
+ * and hugetlb entries ("DOC: Write mode").  Hardware-poisoned hugetlb
+ * entries and markers are left as they are.
+ *
+ * Return: the number of pages whose entry was changed.
+ */
+unsigned int pt_range_walk_uffd_wp(struct pt_range_walk *ptw,
+				   unsigned long addr, unsigned long end)
+{
+	return ptw_change(ptw, addr, end, PTW_CHANGE_UFFD_WP);
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_uffd_wp);
+
 /* --- The walk ---------------------------------------------------------------- */
 
 /*
@@ -672,7 +1016,8 @@ static bool ptw_hole(struct pt_range_walk *ptw, const struct pt_visit *v)
  */
 static void ptw_leaf_break(struct pt_range_walk *ptw)
 {
-	if (ptw->ptl && !need_resched() && !spin_needbreak(ptw->ptl))
+	if (ptw->ptl && !ptw->i_mmap_locked && !need_resched() &&
+	    !spin_needbreak(ptw->ptl))
 		return;
 	ptw_unlock(ptw);
 	cond_resched();
@@ -881,7 +1226,8 @@ enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
 	if (WARN_ON_ONCE(start >= end || !PAGE_ALIGNED(start) ||
 			 !PAGE_ALIGNED(end) || start < vma->vm_start ||
 			 end > vma->vm_end || !(flags & PTW_WANT_ALL) ||
-			 (flags & ~(PTW_WANT_ALL | PTW_PAUSE_ON_CONTENTION)) ||
+			 (flags & ~PTW_FLAGS) ||
+			 (flags & PTW_MODIFY && flags & PTW_MODIFY_NOFLUSH) ||
 			 !ptw_lock_held(vma)))
 		return ptw_finish(ptw);
 	if (ptw->hugetlb) {

@@ -118,6 +118,25 @@ enum pt_range_type {
  */
 #define PTW_PAUSE_ON_CONTENTION	BIT(PTW_NR_TYPES)
 #define PTW_PAUSE_HOLD_NS	NSEC_PER_MSEC
+/*
+ * Flags of pt_range_walk_start() for a walk that changes entries with the
+ * modifiers (pt_range_walk_clear_young() and the others, "DOC: Write
+ * mode").  PTW_MODIFY: the walk flushes the TLB for the entries it changed,
+ * once per PTE table or leaf, before it drops that table's lock.
+ * PTW_MODIFY_NOFLUSH: it flushes nothing; the caller raised the mm's flush
+ * pending (inc_tlb_flush_pending()) and flushes it after the walk, as
+ * clear_refs does.
+ */
+#define PTW_MODIFY		BIT(PTW_NR_TYPES + 1)
+#define PTW_MODIFY_NOFLUSH	BIT(PTW_NR_TYPES + 2)
+/*
+ * Flag of pt_range_walk_start(): in a hugetlb VMA, hold the file's
+ * i_mmap_rwsem for writing with the page-table lock of each entry, taken
+ * before it (after the hugetlb VMA lock, which the walk holds throughout):
+ * what PAGEMAP_SCAN takes to write-protect hugetlb entries.  Ignored in
+ * other VMAs.
+ */
+#define PTW_LOCK_I_MMAP		BIT(PTW_NR_TYPES + 3)
 
 /**
  * struct pt_range_walk - a walk over the page tables of one VMA
@@ -165,8 +184,12 @@ struct pt_range_walk {
 	unsigned long nr_pte_tables;	/* PTE tables entered, for the tests */
 	bool vma_locked;		/* the hugetlb VMA lock is held */
 	bool paused;			/* @next is where to resume */
+	bool i_mmap_locked;		/* PTW_LOCK_I_MMAP: held with @ptl */
 	unsigned long start;		/* where the walk (re)started */
 	u64 since;			/* and when: local_clock() */
+	struct pt_ptr leaf;		/* the entry of a leaf step */
+	unsigned long flush_start;	/* PTW_MODIFY: what to flush when */
+	unsigned long flush_end;	/* the lock is dropped, or equal */
 };
 
 enum pt_range_type pt_range_walk_start(struct pt_range_walk *ptw,
@@ -282,6 +305,32 @@ static inline unsigned int pt_range_walk_pte_block(const struct pt_range_walk *p
 	*pte = ptep_get(ptep);
 	return min_t(unsigned int, pte_batch_hint(ptep, *pte), ptw->nr - i);
 }
+
+/**
+ * pt_range_walk_ptep() - the entry of a PTE-level step, for writing
+ * @ptw: the walk, at a PTE-level step, PTW_NONE ones included
+ * @addr: an address of the step
+ *
+ * The PTE table is mapped and locked at such a step.  A walker that
+ * changes entries itself, rather than with the modifiers below, does it
+ * through this pointer, under that lock, and flushes the TLB itself.
+ *
+ * Return: the PTE that maps @addr.
+ */
+static inline pte_t *pt_range_walk_ptep(const struct pt_range_walk *ptw,
+					unsigned long addr)
+{
+	/* The step advanced ptw->ptep to the entry mapping ptw->next. */
+	return ptw->ptep - ((ptw->next - addr) >> PAGE_SHIFT);
+}
+
+unsigned int pt_range_walk_clear_young(struct pt_range_walk *ptw,
+				       unsigned long addr, unsigned long end);
+unsigned int pt_range_walk_clear_soft_dirty(struct pt_range_walk *ptw,
+					    unsigned long addr,
+					    unsigned long end);
+unsigned int pt_range_walk_uffd_wp(struct pt_range_walk *ptw,
+				   unsigned long addr, unsigned long end);
 
 /* The bits pt_range_walk_bits() reports. */
 #define PTW_BIT_WRITE		BIT(0)
