@@ -13,6 +13,8 @@ few layout artefacts; this fixes exactly those and nothing else:
   - "}" and "else" on lines of their own, for "} else"
   - "else" on a line of its own before an "if" one level deeper, for
     "else if": the inner if statement moves up a level
+  - a conditional group left empty (#if ... #else ... #endif around blank
+    lines only) by the deletion of the functions it held
 
 Each pattern is one that pristine Linux 6.12 fs/proc/task_mmu.c does not
 contain, so on code spatch did not print the pass is a no-op (checked by
@@ -23,7 +25,7 @@ Usage: fmt.py FILE...   (in place)
 import re
 import sys
 
-LOOP_MACROS = ("for_each_pt_range", "for_each_pt_range_folio")
+LOOP_MACROS = ("for_each_pt_range", "for_each_pt_range_folio", "for_each_vma")
 
 
 def retab(line):
@@ -78,6 +80,28 @@ def join_else(lines):
     return out
 
 
+def drop_empty_groups(lines):
+    """#if/#ifdef ... [#else] ... #endif with nothing but blank lines in
+    it: the functions it held were deleted."""
+    out = []
+    i = 0
+    while i < len(lines):
+        if re.match(r"^#\s*if(n?def)?\b", lines[i]):
+            j = i + 1
+            while j < len(lines) and (lines[j].strip() == "" or
+                                      re.match(r"^#\s*else\b", lines[j])):
+                j += 1
+            if j < len(lines) and re.match(r"^#\s*endif\b", lines[j]):
+                i = j + 1
+                # The blank line that separated the group goes with it.
+                if out and out[-1] == "" and i < len(lines) and lines[i] == "":
+                    i += 1
+                continue
+        out.append(lines[i])
+        i += 1
+    return out
+
+
 def fix(text):
     lines = text.split("\n")
     out = []
@@ -108,6 +132,7 @@ def fix(text):
                        line.endswith("{") or line == ""):
             header = False
         out.append(line)
+    out = drop_empty_groups(out)
     # An else if chain comes up one level at a time.
     while True:
         joined = join_else(out)

@@ -413,7 +413,12 @@ pt_walk_priv.add((t, p))
 T;
 P;
 @@
-if len(pt_walk_priv) != 1:
+if not pt_walk_priv and not pt_walk_entries:
+    # No callback stays (clear_refs): nothing to re-plumb, and the rules
+    # that would are given names that match nothing.
+    coccinelle.T = cocci.make_type("struct pt_walk_no_private")
+    coccinelle.P = cocci.make_ident("pt_walk_no_private")
+elif len(pt_walk_priv) != 1:
     # (No rule runs after this one: say why here.)
     if pt_walk_state["converting"]:
         pt_walk_fail("not converted: the callbacks take their private data as %s, not as one T *P = walk->private" %

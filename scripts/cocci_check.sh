@@ -4,7 +4,7 @@
 # stdout: cocci<TAB>TEST<TAB>pass|fail|skip.  Exits non-zero on a failure.
 #
 #   generate         pristine 6.12 task_mmu.c + cocci/pagemap_thp_split,
-#                    smaps, numa_maps, pagemap, smaps_rollup (lib.sh
+#                    smaps, numa_maps, pagemap, smaps_rollup, clear_refs (lib.sh
 #                    COCCI_SCRIPTS; scripts/cocci_convert.sh, the
 #                    series' path) converts without a spatch error; times on
 #                    stderr
