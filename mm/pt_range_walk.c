@@ -30,7 +30,10 @@
  *   entry was re-read and re-validated under it;
  * - PTW_NONE steps above the PTE level: no page-table lock;
  * - hugetlb VMAs: the hugetlb VMA lock, from pt_range_walk_start() to the
- *   end of the walk, and for every entry the hugetlb lock of its size.
+ *   end of the walk, and for every entry the hugetlb lock of its size;
+ *   with PTW_LOCK_I_MMAP also the file's i_mmap_rwsem for writing, taken
+ *   before that lock (the order of mm/rmap.c: hugetlb VMA lock, then
+ *   i_mmap_rwsem, then page-table locks) and never kept for the next leaf.
  *
  * Locks are dropped and cond_resched() called whenever the walk leaves a
  * table, and between two steps outside a PTE table (huge leaves, holes

@@ -73,6 +73,12 @@ int pt_walk_find_in(struct pt_ptr ptp, unsigned long addr, unsigned long end,
  *   pauses when its caller asks (pt_range_walk_pause()), or by itself at
  *   a table boundary when a writer waits for the mmap lock
  *   (PTW_PAUSE_ON_CONTENTION).
+ * modifier
+ *   A function that changes the entries of a range of the step a walk is
+ *   at, under the lock the step holds: pt_range_walk_clear_young(),
+ *   pt_range_walk_clear_soft_dirty(), pt_range_walk_uffd_wp().  Only for
+ *   a walk started with PTW_MODIFY, which flushes the TLB once per table,
+ *   or PTW_MODIFY_NOFLUSH, whose caller flushes it.
  */
 
 /**

@@ -1041,21 +1041,30 @@ static void case_soft_dirty(void)
 }
 
 /*
- * clear_refs 1 clears the young bits of every mapping of a process, and
- * from then on the Referenced of its stack and data depends on which
- * translations the CPU happened to keep cached.  So a child is cleared
- * (by the parent, through /proc/PID/clear_refs), re-reads four pages of
- * the region, and the parent prints the child's region, not its rollup.
+ * clear_refs 1, 2 and 3 clear the young bits of every mapping, of the
+ * anonymous ones and of the file-backed ones of a process, and from then
+ * on the Referenced of its stack and data depends on which translations
+ * the CPU happened to keep cached.  So a child is cleared (by the parent,
+ * through /proc/PID/clear_refs) after it read every page of an anonymous
+ * and of a file-backed region, re-reads four pages of each, and the parent
+ * prints the child's regions, not its rollup: Referenced is four pages
+ * where the mode cleared, all sixteen where it did not.
  */
-static void case_clear_refs_young(void)
+static void clear_refs_case(const char *anon_label, const char *file_label,
+			    const char *mode)
 {
-	int to[2], from[2];
-	char path[64], c = 0, *p;
+	int to[2], from[2], fd = tmpfile_fill(file_label, 16 * ps);
+	char path[64], c = 0, *p, *f;
 	pid_t pid;
 
-	p = e2e_anon("young", 16 * ps, 0);
-	if (!p)
+	p = e2e_anon(anon_label, 16 * ps, 0);
+	if (!p || fd < 0)
 		return;
+	f = e2e_map(file_label, 16 * ps, 0, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (!f) {
+		e2e_error("mmap %s", file_label);
+		return;
+	}
 	e2e_fill(p, 16 * ps, 21);
 	if (pipe(to) || pipe(from)) {
 		e2e_error("pipe");
@@ -1068,16 +1077,21 @@ static void case_clear_refs_young(void)
 		return;
 	}
 	if (!pid) {
-		if (read(to[0], &c, 1) != 1)
+		/* fork() copies no PTE of a file mapping without anon pages. */
+		e2e_touch_read(p, 16 * ps);
+		e2e_touch_read(f, 16 * ps);
+		if (write(from[1], &c, 1) != 1 || read(to[0], &c, 1) != 1)
 			_exit(1);
 		/*
 		 * Clearing young bits flushes no TLB, and an access through
 		 * a cached translation sets no accessed bit: an mprotect
 		 * round trip flushes it first.
 		 */
-		if (mprotect(p, 16 * ps, PROT_READ) || mprotect(p, 16 * ps, PROT_READ | PROT_WRITE))
+		if (mprotect(p, 16 * ps, PROT_READ) || mprotect(p, 16 * ps, PROT_READ | PROT_WRITE) ||
+		    mprotect(f, 16 * ps, PROT_NONE) || mprotect(f, 16 * ps, PROT_READ))
 			c = 1;
 		e2e_touch_read(p, 4 * ps);
+		e2e_touch_read(f, 4 * ps);
 		if (write(from[1], &c, 1) != 1)
 			_exit(1);
 		while (read(to[0], &c, 1) < 0 && errno == EINTR)
@@ -1089,10 +1103,13 @@ static void case_clear_refs_young(void)
 	e2e_track_fd(to[1]);
 	e2e_track_fd(from[0]);
 	e2e_track_kid(pid);
+	if (read(from[0], &c, 1) != 1 || c) {
+		e2e_error("child");
+		return;
+	}
 	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
-	/* 1: clear the referenced/young bits of all the child's mappings. */
-	if (e2e_write_file(path, "1")) {
-		e2e_error("clear_refs 1");
+	if (e2e_write_file(path, mode)) {
+		e2e_error("clear_refs %s", mode);
 		return;
 	}
 	if (write(to[1], &c, 1) != 1 || read(from[0], &c, 1) != 1 || c) {
@@ -1102,7 +1119,66 @@ static void case_clear_refs_young(void)
 	if (e2e_wait_sleeping(pid))
 		e2e_error("child never blocked");
 	e2e_cur.nreg = 0;
-	e2e_region_pid("young", p, 16 * ps, pid);
+	e2e_region_pid(anon_label, p, 16 * ps, pid);
+	e2e_region_pid(file_label, f, 16 * ps, pid);
+	e2e_cur.no_rollup = 1;
+	e2e_dump(NULL);
+}
+
+/* 1: the referenced/young bits of all the child's mappings. */
+static void case_clear_refs_young(void)
+{
+	clear_refs_case("young", "young_file", "1");
+}
+
+/* 2: those of its anonymous mappings only. */
+static void case_clear_refs_anon(void)
+{
+	clear_refs_case("anon_young", "anon_young_file", "2");
+}
+
+/* 3: those of its file-backed mappings only. */
+static void case_clear_refs_mapped(void)
+{
+	clear_refs_case("mapped_young", "mapped_young_file", "3");
+}
+
+/* Read a "Name:   N kB" line of /proc/self/status; -1 if there is none. */
+static long status_kb(const char *name)
+{
+	size_t n = strlen(name);
+	char *l;
+
+	if (e2e_read_file("/proc/self/status") < 0)
+		return -1;
+	for (l = e2e_buf; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, name, n) && l[n] == ':')
+			return strtol(l + n + 1, NULL, 10);
+	return -1;
+}
+
+/*
+ * 5 walks nothing: it resets the peak RSS to the current one.  VmHWM is
+ * the larger of the two when read, so it equals VmRSS right after.
+ */
+static void case_clear_refs_hiwater(void)
+{
+	char *p = e2e_anon("hiwater", 256 * ps, 0);
+
+	if (!p)
+		return;
+	e2e_fill(p, 256 * ps, 22);
+	if (munmap(p, 256 * ps)) {
+		e2e_error("munmap hiwater");
+		return;
+	}
+	e2e_cur.nreg = 0;
+	e2e_fact("hiwater.before.hwm_above_rss", "%d", status_kb("VmHWM") > status_kb("VmRSS"));
+	if (e2e_write_file("/proc/self/clear_refs", "5")) {
+		e2e_error("clear_refs 5");
+		return;
+	}
+	e2e_fact("hiwater.after.hwm_is_rss", "%d", status_kb("VmHWM") == status_kb("VmRSS"));
 	e2e_cur.no_rollup = 1;
 	e2e_dump(NULL);
 }
@@ -1596,6 +1672,9 @@ static const struct {
 	{ "pagemap_scan_wp",		case_pagemap_scan_wp,		ALL },
 	{ "soft_dirty",			case_soft_dirty,		X86 },
 	{ "clear_refs_young",		case_clear_refs_young,		ALL },
+	{ "clear_refs_anon",		case_clear_refs_anon,		ALL },
+	{ "clear_refs_mapped",		case_clear_refs_mapped,		ALL },
+	{ "clear_refs_hiwater",		case_clear_refs_hiwater,	ALL },
 	{ "mlock",			case_mlock,			ALL },
 	{ "ksm",			case_ksm,			ALL },
 	{ "pfnmap_vvar",		case_pfnmap_vvar,		ALL },
