@@ -25,7 +25,8 @@ Usage: fmt.py FILE...   (in place)
 import re
 import sys
 
-LOOP_MACROS = ("for_each_pt_range", "for_each_pt_range_folio", "for_each_vma")
+LOOP_MACROS = ("for_each_pt_range", "for_each_pt_range_folio", "for_each_vma",
+               "for_each_vma_range")
 
 
 def retab(line):

@@ -20,6 +20,7 @@
 ///    loop passes to what stays, which every definition must have after
 ///    the conversion;
 ///  - pt_walk_gone (optional): functions it deletes besides the callbacks;
+///  - pt_walk_own (optional): per-entry functions it re-plumbs itself;
 /// and, after this file's rules, rewrites the walk_page_*() calls, adds the
 /// loop over pt_range_walk that calls what stays, and ends with the checks
 /// of pt_walk_check() (rules post, gone, left; see pagemap.cocci).
@@ -93,6 +94,7 @@ def pt_walk_pos(p):
 pt_walk_shapes = {}
 pt_walk_post = {}
 pt_walk_gone = set()
+pt_walk_own = set()
 # One line per file that could not be converted, for the finalize rule
 # (merged across the processes of --jobs).
 pt_walk_errors = []
@@ -345,8 +347,10 @@ expression list es;
 @script:python depends on patch@
 f << per_entry.F;
 @@
-pt_walk_entries.add(f)
-pt_walk_byval.add(f)
+# One the including script deletes, or re-plumbs itself, is left to it.
+if f not in pt_walk_gone and f not in pt_walk_own:
+    pt_walk_entries.add(f)
+    pt_walk_byval.add(f)
 
 // A pmd_entry callback goes when nothing but the converted ops used it.
 @cb_ref depends on patch@

@@ -908,6 +908,32 @@ static unsigned int ptw_change(struct pt_range_walk *ptw, unsigned long addr,
 }
 
 /**
+ * pt_range_walk_split() - split the leaf of a step, and walk its range again
+ * @ptw: the walk, at a step that is a PMD or PUD leaf outside hugetlb
+ *
+ * Drops the leaf's lock and splits it, as split_huge_pmd() or
+ * split_huge_pud() do (the latter unmaps a PUD of device memory); the next
+ * step describes the step's range again, as it is mapped then: PTEs, or a
+ * hole.  For a walker that must change part of a leaf (PAGEMAP_SCAN
+ * write-protecting part of a THP).  The caller holds the mmap lock or VMA
+ * lock, as for the whole walk; this may sleep.  Any other step is a misuse:
+ * warns once, and the walk goes on unchanged.
+ */
+void pt_range_walk_split(struct pt_range_walk *ptw)
+{
+	if (WARN_ON_ONCE(ptw->hugetlb || ptw->ptep || ptw->type == PTW_DONE ||
+			 ptw->type == PTW_NONE || ptw->level == PT_LVL_PTE))
+		return;
+	ptw_unlock(ptw);
+	if (ptw->level == PT_LVL_PMD)
+		split_huge_pmd(ptw->vma, (pmd_t *)ptw->leaf.ptr, ptw->addr);
+	else
+		split_huge_pud(ptw->vma, (pud_t *)ptw->leaf.ptr, ptw->addr);
+	ptw->next = ptw->addr;
+}
+EXPORT_SYMBOL_GPL(pt_range_walk_split);
+
+/**
  * pt_range_walk_clear_young() - clear the accessed bit of a range of a step
  * @ptw: the walk, started with PTW_MODIFY or PTW_MODIFY_NOFLUSH, at a step
  * @addr: page-aligned start of the range, in the step

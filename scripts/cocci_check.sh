@@ -4,8 +4,9 @@
 # stdout: cocci<TAB>TEST<TAB>pass|fail|skip.  Exits non-zero on a failure.
 #
 #   generate         pristine 6.12 task_mmu.c + cocci/pagemap_thp_split,
-#                    smaps, numa_maps, pagemap, smaps_rollup, clear_refs (lib.sh
-#                    COCCI_SCRIPTS; scripts/cocci_convert.sh, the
+#                    smaps, numa_maps, pagemap, smaps_rollup, clear_refs,
+#                    pagemap_scan (lib.sh COCCI_SCRIPTS;
+#                    scripts/cocci_convert.sh, the
 #                    series' path) converts without a spatch error; times on
 #                    stderr
 #   fmt-noop         cocci/fmt.py changes nothing on pristine task_mmu.c

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # convert.sh: `make convert` - run the Coccinelle scripts of cocci/
 # (COCCI_SCRIPTS of lib.sh: pagemap_thp_split, smaps, numa_maps, pagemap,
-# smaps_rollup, clear_refs) on fs/proc/task_mmu.c of a
+# smaps_rollup, clear_refs, pagemap_scan) on fs/proc/task_mmu.c of a
 # tree, in place, and print how long spatch took for each.
 #
 # The tree is $TREE when given, else the series checkout (build/src, or

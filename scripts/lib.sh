@@ -14,7 +14,7 @@ BASE_TAG=pt_walk-base
 # The Coccinelle scripts of cocci/, in the order of the series: each one
 # after those before it.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-COCCI_SCRIPTS=(pagemap_thp_split smaps numa_maps pagemap smaps_rollup clear_refs)
+COCCI_SCRIPTS=(pagemap_thp_split smaps numa_maps pagemap smaps_rollup clear_refs pagemap_scan)
 
 # The tree everything is applied to: $KDIR when given, else the embedded
 # default extracted from Debian's linux-source-6.12.

@@ -330,6 +330,7 @@ static inline pte_t *pt_range_walk_ptep(const struct pt_range_walk *ptw,
 	return ptw->ptep - ((ptw->next - addr) >> PAGE_SHIFT);
 }
 
+void pt_range_walk_split(struct pt_range_walk *ptw);
 unsigned int pt_range_walk_clear_young(struct pt_range_walk *ptw,
 				       unsigned long addr, unsigned long end);
 unsigned int pt_range_walk_clear_soft_dirty(struct pt_range_walk *ptw,
