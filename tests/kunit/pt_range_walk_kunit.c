@@ -12,6 +12,10 @@
  * hwpoison, markers: no swap device or uffd context exists before init) are
  * written into the test's own page table with set_pte_at() and cleared
  * again before the mm goes away.
+ *
+ * The write-mode cases change entries with the modifiers
+ * (pt_range_walk_clear_young() and the others) and read what they wrote
+ * with a second walk, which changes nothing.
  */
 #include <kunit/test.h>
 #include <linux/delay.h>
@@ -20,14 +24,18 @@
 #include <linux/huge_mm.h>
 #include <linux/hugetlb.h>
 #include <linux/kthread.h>
+#include <linux/lockdep.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
+#include <linux/mm_inline.h>
 #include <linux/mman.h>
 #include <linux/pagewalk.h>
 #include <linux/pt_walk.h>
 #include <linux/swapops.h>
 #include <linux/uaccess.h>
+#include <linux/userfaultfd_k.h>
 #include <linux/vmalloc.h>
+#include <asm/tlbflush.h>
 
 /*
  * What one page of the range holds, as the oracle decoded it from the entry
@@ -806,16 +814,117 @@ static void ptw_test_lock_count(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, c.pte_tables, n);
 }
 
+/*
+ * Misuses of the write mode, under the mmap lock: each returns 0 and
+ * changes nothing, and the walk goes on.  Two checks of the modifiers
+ * warn, once per boot each: the one of the walk's flags, step and range
+ * (a walk not in write mode, a range outside the step or empty, a walk
+ * that is over), and the one of a hole above the PTE level.  Both write
+ * modes at once is pt_range_walk_start()'s misuse, whose warning the
+ * misuse case raised already.
+ * @addr: four pages of a VMA, the first and the third touched (young);
+ * @hole: a PMD-aligned PMD of a VMA, with no PTE table under it.
+ */
+static void ptwt_write_misuse(struct kunit *test, unsigned long addr,
+			      unsigned long hole)
+{
+	const unsigned long end = addr + 4 * PAGE_SIZE;
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma = find_vma(mm, addr);
+	struct pt_range_walk ptw;
+	enum pt_range_type type;
+	unsigned int n = 0, level;
+
+	/* Not in write mode: the page stays young, the walk goes on. */
+	type = pt_range_walk_start(&ptw, vma, addr, end, PTW_WANT_ALL);
+	if (type == PTW_FOLIO && ptw.level == PT_LVL_PTE) {
+		KUNIT_EXPECT_EQ(test, pt_range_walk_clear_young(&ptw, addr,
+								addr + PAGE_SIZE),
+				0U);
+		KUNIT_EXPECT_TRUE(test, pte_young(pt_range_walk_pte(&ptw, 0)));
+	} else {
+		KUNIT_FAIL(test, "%lx: type %d level %u, not a PTE's folio",
+			   addr, type, ptw.level);
+	}
+	while (pt_range_walk_next(&ptw) != PTW_DONE)
+		n++;
+	KUNIT_EXPECT_EQ(test, n, 3U);
+
+	/*
+	 * In write mode, at the step of the first page: a range outside it,
+	 * over the third page, young too; an empty range.  Neither page
+	 * lost its accessed bit then: each step's own range counts one.
+	 */
+	type = pt_range_walk_start(&ptw, vma, addr, end,
+				   PTW_WANT(PTW_FOLIO) | PTW_MODIFY);
+	KUNIT_EXPECT_EQ(test, type, PTW_FOLIO);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_end(&ptw), addr + PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_clear_young(&ptw, addr + 2 * PAGE_SIZE,
+							addr + 3 * PAGE_SIZE),
+			0U);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_clear_young(&ptw, addr, addr), 0U);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_clear_young(&ptw, ptw.addr,
+							pt_range_walk_end(&ptw)),
+			1U);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_next(&ptw), PTW_FOLIO);
+	KUNIT_EXPECT_EQ(test, ptw.addr, addr + 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_clear_young(&ptw, ptw.addr,
+							pt_range_walk_end(&ptw)),
+			1U);
+	KUNIT_EXPECT_EQ(test, pt_range_walk_next(&ptw), PTW_DONE);
+	/* A walk that is over has no step to change. */
+	KUNIT_EXPECT_EQ(test, pt_range_walk_clear_young(&ptw, addr,
+							addr + PAGE_SIZE),
+			0U);
+
+	/* Both write modes: the walk ends before it starts. */
+	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, end,
+						  PTW_WANT_ALL | PTW_MODIFY |
+						  PTW_MODIFY_NOFLUSH),
+			PTW_DONE);
+	KUNIT_EXPECT_NULL(test, ptw.ptl);
+
+	/*
+	 * A hole above the PTE level has no table to put a marker in: the
+	 * modifier must not make one up.  The walk goes on to its end, and
+	 * a walk after it finds the same hole.
+	 */
+	vma = find_vma(mm, hole);
+	type = pt_range_walk_start(&ptw, vma, hole, hole + PMD_SIZE,
+				   PTW_WANT(PTW_NONE) | PTW_MODIFY);
+	if (type == PTW_NONE && ptw.level > PT_LVL_PTE) {
+		KUNIT_EXPECT_EQ(test, pt_range_walk_uffd_wp(&ptw, ptw.addr,
+							    pt_range_walk_end(&ptw)),
+				0U);
+		KUNIT_EXPECT_EQ(test, pt_range_walk_next(&ptw), PTW_DONE);
+	} else {
+		KUNIT_FAIL(test, "%lx: type %d level %u, not a hole above the PTE level",
+			   hole, type, ptw.level);
+	}
+	pt_range_walk_done(&ptw);
+	type = pt_range_walk_start(&ptw, vma, hole, hole + PMD_SIZE, PTW_WANT_ALL);
+	level = ptw.level;
+	pt_range_walk_done(&ptw);
+	KUNIT_EXPECT_EQ(test, type, PTW_NONE);
+	KUNIT_EXPECT_GT(test, level, (unsigned int)PT_LVL_PTE);
+}
+
 /* Misuse warns once and ends the walk cleanly; done() is idempotent. */
 static void ptw_test_misuse(struct kunit *test)
 {
 	unsigned long addr = ptwt_map(test, NULL, 4 * PAGE_SIZE,
 				      MAP_ANONYMOUS | MAP_PRIVATE);
+	/* For ptwt_write_misuse(): a PMD with nothing mapped under it. */
+	unsigned long hole = ALIGN(ptwt_map(test, NULL, 2 * PMD_SIZE,
+					    MAP_ANONYMOUS | MAP_PRIVATE |
+					    MAP_NORESERVE), PMD_SIZE);
 	struct mm_struct *mm = current->mm;
 	struct vm_area_struct *vma;
 	struct pt_range_walk ptw;
 
 	ptwt_touch(test, addr);
+	/* Another young page, two steps away in a walk of folios. */
+	ptwt_touch(test, addr + 2 * PAGE_SIZE);
 	mmap_read_lock(mm);
 	vma = find_vma(mm, addr);
 	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, addr, PTW_WANT_ALL),
@@ -836,6 +945,7 @@ static void ptw_test_misuse(struct kunit *test)
 	/* Resuming a walk that did not pause; pausing one that is over. */
 	KUNIT_EXPECT_EQ(test, pt_range_walk_resume(&ptw, vma), PTW_DONE);
 	KUNIT_EXPECT_EQ(test, pt_range_walk_pause(&ptw), 0UL);
+	ptwt_write_misuse(test, addr, hole);
 	mmap_read_unlock(mm);
 	/* No lock held. */
 	KUNIT_EXPECT_EQ(test, pt_range_walk_start(&ptw, vma, addr, addr + PAGE_SIZE,
@@ -1715,6 +1825,500 @@ static void ptw_test_pause_contended(struct kunit *test)
 	ptwt_expect_visits(test, &cv, start, end, 1);
 }
 
+/* --- Write mode ----------------------------------------------------------- */
+
+/* Pages of the small anonymous regions of the write-mode cases. */
+#define PTWT_MOD_PAGES	16UL
+
+/*
+ * What ptwt_snap_read() finds in PTWT_MOD_PAGES pages with a walk that
+ * changes nothing, page by page: the type of the step that described the
+ * page (PTW_DONE: no step did) and, at the PTE level, its entry, read
+ * under the table's lock (left empty for a hole).
+ */
+struct ptwt_snap {
+	enum pt_range_type type[PTWT_MOD_PAGES];
+	pte_t pte[PTWT_MOD_PAGES];
+};
+
+static void ptwt_snap_read(struct kunit *test, unsigned long start,
+			   struct ptwt_snap *s)
+{
+	const unsigned long end = start + PTWT_MOD_PAGES * PAGE_SIZE;
+	struct mm_struct *mm = current->mm;
+	struct pt_range_walk ptw;
+	unsigned long a;
+
+	memset(s, 0, sizeof(*s));
+	mmap_read_lock(mm);
+	for_each_pt_range(&ptw, find_vma(mm, start), start, end, PTW_WANT_ALL) {
+		/* Never write past @s, whatever the walk says. */
+		if (ptw.addr < start || pt_range_walk_end(&ptw) > end) {
+			KUNIT_FAIL(test, "a step [%lx, %lx) outside the walk [%lx, %lx)",
+				   ptw.addr, pt_range_walk_end(&ptw), start, end);
+			continue;
+		}
+		for (a = ptw.addr; a < pt_range_walk_end(&ptw); a += PAGE_SIZE) {
+			unsigned long i = (a - start) >> PAGE_SHIFT;
+
+			s->type[i] = ptw.type;
+			if (ptw.level == PT_LVL_PTE && ptw.type != PTW_NONE)
+				s->pte[i] = pt_range_walk_pte(&ptw,
+							      (a - ptw.addr) >> PAGE_SHIFT);
+		}
+	}
+	mmap_read_unlock(mm);
+}
+
+/*
+ * The first step of a walk of [start, end) wanting @flags, which changes
+ * nothing: its type, level and entry, read under its lock.
+ */
+static void ptwt_first_step(unsigned long start, unsigned long end,
+			    unsigned int flags, struct pt_range_walk *step)
+{
+	struct mm_struct *mm = current->mm;
+	struct pt_range_walk ptw;
+
+	mmap_read_lock(mm);
+	pt_range_walk_start(&ptw, find_vma(mm, start), start, end, flags);
+	*step = ptw;
+	pt_range_walk_done(&ptw);
+	mmap_read_unlock(mm);
+}
+
+/*
+ * A PMD THP, faulted in by a write at *@start, PMD-aligned: true with the
+ * first step of a walk of it in @step; false when the fault got none (no
+ * THP here, fragmented memory, or PMDs of 512M on 64K pages).
+ */
+static bool ptwt_pmd_thp(struct kunit *test, unsigned long *start,
+			 struct pt_range_walk *step)
+{
+	unsigned long addr;
+
+	if (!IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE))
+		return false;
+	addr = ptwt_map(test, NULL, 2 * PMD_SIZE, MAP_ANONYMOUS | MAP_PRIVATE);
+	*start = ALIGN(addr, PMD_SIZE);
+	ptwt_set_vm_flags(addr, VM_HUGEPAGE, VM_NOHUGEPAGE);
+	ptwt_touch(test, *start);
+	ptwt_first_step(*start, *start + PMD_SIZE, PTW_WANT(PTW_FOLIO), step);
+	return step->type == PTW_FOLIO && step->level == PT_LVL_PMD;
+}
+
+/* pt_range_walk_clear_young() and the other modifiers. */
+typedef unsigned int (*ptwt_modifier_fn)(struct pt_range_walk *ptw,
+					 unsigned long addr,
+					 unsigned long end);
+
+/*
+ * Walk [start, end) with @flags, a write mode among them, and change each
+ * step with @fn: whole, or (@even) only its pages at an even index from
+ * @start, one call each, as a caller that leaves pages out does.  A hole
+ * above the PTE level, or a leaf the step does not cover whole, would be a
+ * misuse, which warns: the case fails instead.  Each step holds its lock;
+ * after the walk no lock of it is held (lockdep's count is back), and no
+ * flush is left pending.  Returns the pages @fn changed.
+ */
+static unsigned long ptwt_modify(struct kunit *test, unsigned long start,
+				 unsigned long end, unsigned int flags,
+				 ptwt_modifier_fn fn, bool even)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long changed = 0, a;
+	struct pt_range_walk ptw;
+	int held;
+
+	mmap_read_lock(mm);
+	held = lockdep_depth(current);
+	for_each_pt_range(&ptw, find_vma(mm, start), start, end, flags) {
+		unsigned long step_end = pt_range_walk_end(&ptw);
+
+		if (ptw.level != PT_LVL_PTE &&
+		    (ptw.type == PTW_NONE || even ||
+		     pt_range_walk_size(&ptw) != pt_lvl_size(ptw.level))) {
+			KUNIT_FAIL(test, "%lx: type %d level %u: nothing to change whole",
+				   ptw.addr, ptw.type, ptw.level);
+			continue;
+		}
+		KUNIT_EXPECT_TRUE_MSG(test, ptwt_step_locked(&ptw),
+				      "%lx: a step to change without its lock",
+				      ptw.addr);
+		if (!even) {
+			changed += fn(&ptw, ptw.addr, step_end);
+			continue;
+		}
+		for (a = ptw.addr; a < step_end; a += PAGE_SIZE)
+			if (((a - start) >> PAGE_SHIFT) % 2 == 0)
+				changed += fn(&ptw, a, a + PAGE_SIZE);
+	}
+	KUNIT_EXPECT_EQ(test, lockdep_depth(current), held);
+	KUNIT_EXPECT_EQ(test, ptw.flush_end, 0UL);
+	mmap_read_unlock(mm);
+	return changed;
+}
+
+/* A region of PTWT_MOD_PAGES pages mapped with PTEs: order-0 folios. */
+static unsigned long ptwt_mod_region(struct kunit *test)
+{
+	unsigned long addr = ptwt_map(test, NULL, PTWT_MOD_PAGES * PAGE_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE);
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, 0);
+	return addr;
+}
+
+/*
+ * pt_range_walk_clear_young() on touched pages, young since their fault:
+ * first the pages at even indexes alone, then whole steps.  It counts the
+ * pages that were young, and only those; it clears the range it is given,
+ * and no more; a pass over old pages counts none.  Then a PMD THP, when
+ * the fault gets one: one entry, counted as its pages.
+ */
+static void ptw_test_modify_young(struct kunit *test)
+{
+	const unsigned int flags = PTW_WANT(PTW_FOLIO) | PTW_MODIFY;
+	unsigned long addr = ptwt_mod_region(test), start;
+	unsigned long end = addr + PTWT_MOD_PAGES * PAGE_SIZE;
+	struct pt_range_walk step;
+	struct ptwt_snap s;
+	unsigned int i;
+
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		ptwt_touch(test, addr + i * PAGE_SIZE);
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		KUNIT_ASSERT_TRUE_MSG(test, s.type[i] == PTW_FOLIO && pte_young(s.pte[i]),
+				      "page %u: no young PTE after its fault", i);
+
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, addr, end, flags,
+					  pt_range_walk_clear_young, true),
+			PTWT_MOD_PAGES / 2);
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, s.type[i], PTW_FOLIO, "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, (bool)pte_young(s.pte[i]), i % 2 == 1,
+				    "page %u: accessed bit", i);
+	}
+	/* Whole steps: the odd pages only were young still. */
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, addr, end, flags,
+					  pt_range_walk_clear_young, false),
+			PTWT_MOD_PAGES / 2);
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		KUNIT_EXPECT_FALSE_MSG(test, s.type[i] != PTW_FOLIO || pte_young(s.pte[i]),
+				       "page %u: gone, or young still", i);
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, addr, end, flags,
+					  pt_range_walk_clear_young, false),
+			0UL);
+
+	if (!ptwt_pmd_thp(test, &start, &step)) {
+		kunit_info(test, "no PMD THP: its part of the case not run\n");
+		return;
+	}
+	KUNIT_EXPECT_TRUE(test, pmd_young(step.entry.pmd));
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, start, start + PMD_SIZE, flags,
+					  pt_range_walk_clear_young, false),
+			PMD_SIZE >> PAGE_SHIFT);
+	ptwt_first_step(start, start + PMD_SIZE, PTW_WANT(PTW_FOLIO), &step);
+	KUNIT_EXPECT_EQ(test, step.level, (unsigned int)PT_LVL_PMD);
+	KUNIT_EXPECT_FALSE(test, pmd_young(step.entry.pmd));
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, start, start + PMD_SIZE, flags,
+					  pt_range_walk_clear_young, false),
+			0UL);
+}
+
+/*
+ * Page @i of @s: a present PTE, write-protected and no longer soft-dirty
+ * once its tracking started (@tracked), writable and soft-dirty before;
+ * dirty either way: starting the tracking never cleans a page.
+ */
+static void ptwt_expect_tracked(struct kunit *test, const struct ptwt_snap *s,
+				unsigned int i, bool tracked)
+{
+	KUNIT_EXPECT_EQ_MSG(test, s->type[i], PTW_FOLIO, "page %u", i);
+	KUNIT_EXPECT_EQ_MSG(test, (bool)pte_write(s->pte[i]), !tracked,
+			    "page %u: write bit", i);
+	KUNIT_EXPECT_EQ_MSG(test, (bool)pte_soft_dirty(s->pte[i]), !tracked,
+			    "page %u: soft-dirty bit", i);
+	KUNIT_EXPECT_TRUE_MSG(test, pte_dirty(s->pte[i]), "page %u: cleaned", i);
+}
+
+/*
+ * pt_range_walk_clear_soft_dirty() on touched pages, writable and
+ * soft-dirty since their fault: first the pages at even indexes, then
+ * whole steps, each present entry counted.  A write then faults again, the
+ * TLB having been flushed, and makes its page writable and soft-dirty
+ * again (a stale writable TLB entry could let it through unseen).  Then a
+ * PMD THP, when the fault gets one: changed whole, unsplit.
+ */
+static void ptw_test_modify_soft_dirty(struct kunit *test)
+{
+	const unsigned int flags = PTW_WANT(PTW_FOLIO) | PTW_MODIFY;
+	unsigned long addr, end, start;
+	struct pt_range_walk step;
+	struct ptwt_snap s;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_MEM_SOFT_DIRTY))
+		kunit_skip(test, "no CONFIG_MEM_SOFT_DIRTY");
+	addr = ptwt_mod_region(test);
+	end = addr + PTWT_MOD_PAGES * PAGE_SIZE;
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		ptwt_touch(test, addr + i * PAGE_SIZE);
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		KUNIT_ASSERT_TRUE_MSG(test, s.type[i] == PTW_FOLIO &&
+				      pte_write(s.pte[i]) && pte_soft_dirty(s.pte[i]),
+				      "page %u: not writable and soft-dirty after its fault",
+				      i);
+
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, addr, end, flags,
+					  pt_range_walk_clear_soft_dirty, true),
+			PTWT_MOD_PAGES / 2);
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		ptwt_expect_tracked(test, &s, i, i % 2 == 0);
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, addr, end, flags,
+					  pt_range_walk_clear_soft_dirty, false),
+			PTWT_MOD_PAGES);
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		ptwt_expect_tracked(test, &s, i, true);
+	ptwt_touch(test, addr);
+	ptwt_snap_read(test, addr, &s);
+	ptwt_expect_tracked(test, &s, 0, false);
+	ptwt_expect_tracked(test, &s, 1, true);
+
+	if (!ptwt_pmd_thp(test, &start, &step)) {
+		kunit_info(test, "no PMD THP: its part of the case not run\n");
+		return;
+	}
+	KUNIT_EXPECT_TRUE(test, pmd_write(step.entry.pmd));
+	KUNIT_EXPECT_TRUE(test, pmd_soft_dirty(step.entry.pmd));
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, start, start + PMD_SIZE, flags,
+					  pt_range_walk_clear_soft_dirty, false),
+			PMD_SIZE >> PAGE_SHIFT);
+	ptwt_first_step(start, start + PMD_SIZE, PTW_WANT(PTW_FOLIO), &step);
+	KUNIT_EXPECT_EQ(test, step.type, PTW_FOLIO);
+	KUNIT_EXPECT_EQ(test, step.level, (unsigned int)PT_LVL_PMD);
+	KUNIT_EXPECT_FALSE(test, pmd_write(step.entry.pmd));
+	KUNIT_EXPECT_FALSE(test, pmd_soft_dirty(step.entry.pmd));
+	KUNIT_EXPECT_TRUE(test, pmd_dirty(step.entry.pmd));
+}
+
+/*
+ * The pages the uffd-wp case touches: the first and the last, so that
+ * every PTE table of the range exists, and runs of two present PTEs
+ * between runs of two empty ones.
+ */
+static bool ptwt_uffd_touched(unsigned int i)
+{
+	return i % 4 == 0 || i % 4 == 3;
+}
+
+/*
+ * Page @i of @s in the uffd-wp case: a touched page stays present, and is
+ * write-protected with its uffd-wp bit once changed (@wp); an empty PTE
+ * becomes a uffd-wp marker, which a walk reports as a marker.
+ */
+static void ptwt_expect_uffd_wp(struct kunit *test, const struct ptwt_snap *s,
+				unsigned int i, bool wp)
+{
+	pte_t pte = s->pte[i];
+
+	if (ptwt_uffd_touched(i)) {
+		KUNIT_EXPECT_EQ_MSG(test, s->type[i], PTW_FOLIO, "page %u", i);
+		KUNIT_EXPECT_EQ_MSG(test, (bool)pte_uffd_wp(pte), wp,
+				    "page %u: uffd-wp bit", i);
+		KUNIT_EXPECT_EQ_MSG(test, (bool)pte_write(pte), !wp,
+				    "page %u: write bit", i);
+	} else if (wp) {
+		KUNIT_EXPECT_EQ_MSG(test, s->type[i], PTW_MARKER,
+				    "page %u: no marker", i);
+		KUNIT_EXPECT_TRUE_MSG(test, pte_marker_uffd_wp(pte),
+				      "page %u: not a uffd-wp marker", i);
+	} else {
+		KUNIT_EXPECT_EQ_MSG(test, s->type[i], PTW_NONE,
+				    "page %u: not empty", i);
+	}
+}
+
+/*
+ * pt_range_walk_uffd_wp() over present and empty PTEs of populated
+ * tables: first the pages at even indexes, then whole steps of folios and
+ * holes.  Present entries get the uffd-wp bit, write-protected; empty ones
+ * a uffd-wp marker, which the second pass, not wanting markers, leaves
+ * alone.  Then a PMD THP, when the fault gets one.  The markers are left
+ * for the teardown of the mm, which drops those of anonymous VMAs.
+ */
+static void ptw_test_modify_uffd_wp(struct kunit *test)
+{
+	const unsigned int flags = PTW_WANT(PTW_FOLIO) | PTW_WANT(PTW_NONE) |
+				   PTW_MODIFY;
+	unsigned long addr, end, start, touched = 0, odd_empty = 0;
+	struct pt_range_walk step;
+	struct ptwt_snap s;
+	unsigned int i;
+
+	if (!IS_ENABLED(CONFIG_PTE_MARKER_UFFD_WP))
+		kunit_skip(test, "no CONFIG_PTE_MARKER_UFFD_WP");
+	addr = ptwt_mod_region(test);
+	end = addr + PTWT_MOD_PAGES * PAGE_SIZE;
+	for (i = 0; i < PTWT_MOD_PAGES; i++) {
+		if (ptwt_uffd_touched(i)) {
+			ptwt_touch(test, addr + i * PAGE_SIZE);
+			touched++;
+		} else {
+			odd_empty += i % 2;
+		}
+	}
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		ptwt_expect_uffd_wp(test, &s, i, false);
+
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, addr, end, flags,
+					  pt_range_walk_uffd_wp, true),
+			PTWT_MOD_PAGES / 2);
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		ptwt_expect_uffd_wp(test, &s, i, i % 2 == 0);
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, addr, end, flags,
+					  pt_range_walk_uffd_wp, false),
+			touched + odd_empty);
+	ptwt_snap_read(test, addr, &s);
+	for (i = 0; i < PTWT_MOD_PAGES; i++)
+		ptwt_expect_uffd_wp(test, &s, i, true);
+
+	if (!ptwt_pmd_thp(test, &start, &step)) {
+		kunit_info(test, "no PMD THP: its part of the case not run\n");
+		return;
+	}
+	KUNIT_EXPECT_EQ(test, ptwt_modify(test, start, start + PMD_SIZE, flags,
+					  pt_range_walk_uffd_wp, false),
+			PMD_SIZE >> PAGE_SHIFT);
+	ptwt_first_step(start, start + PMD_SIZE, PTW_WANT(PTW_FOLIO), &step);
+	KUNIT_EXPECT_EQ(test, step.type, PTW_FOLIO);
+	KUNIT_EXPECT_EQ(test, step.level, (unsigned int)PT_LVL_PMD);
+	KUNIT_EXPECT_TRUE(test, pmd_uffd_wp(step.entry.pmd));
+	KUNIT_EXPECT_FALSE(test, pmd_write(step.entry.pmd));
+}
+
+/*
+ * A walk in write mode @mode over N PTE tables, four runs of two present
+ * pages in each, write-protected by pt_range_walk_uffd_wp(): one table
+ * entered (and locked) per table, as by a walk that only reads.  With
+ * PTW_MODIFY, the range changed in a table is left to flush, from the
+ * table's first run to the end of the last one changed, and flushed before
+ * the table's lock is dropped: nothing is pending when the walk enters the
+ * next table, or ends.  With PTW_MODIFY_NOFLUSH nothing ever is: the
+ * caller flushes after the walk, as clear_refs does.  Either way the walk
+ * ends with no lock held (lockdep's count is back).
+ */
+static void ptwt_modify_tables(struct kunit *test, unsigned int mode)
+{
+	const unsigned long n = clamp_t(unsigned long, SZ_256M / PMD_SIZE, 2, 4);
+	unsigned long addr = ptwt_map(test, NULL, (n + 1) * PMD_SIZE,
+				      MAP_ANONYMOUS | MAP_PRIVATE | MAP_NORESERVE);
+	unsigned long start = ALIGN(addr, PMD_SIZE), end = start + n * PMD_SIZE;
+	unsigned long a, table = 0, changed = 0, steps = 0, tables;
+	struct mm_struct *mm = current->mm;
+	struct pt_range_walk ptw;
+	int held;
+
+	ptwt_set_vm_flags(addr, VM_NOHUGEPAGE, VM_HUGEPAGE);
+	for (a = start; a < end; a += PMD_SIZE / 4) {
+		ptwt_touch(test, a);
+		ptwt_touch(test, a + PAGE_SIZE);
+	}
+
+	mmap_read_lock(mm);
+	if (mode == PTW_MODIFY_NOFLUSH)
+		inc_tlb_flush_pending(mm);
+	held = lockdep_depth(current);
+	for_each_pt_range(&ptw, find_vma(mm, start), start, end,
+			  PTW_WANT(PTW_FOLIO) | mode) {
+		unsigned long step_end = pt_range_walk_end(&ptw);
+
+		/* A new table: the last one's flush went with its lock. */
+		if ((ptw.addr & PMD_MASK) != table)
+			KUNIT_EXPECT_EQ_MSG(test, ptw.flush_end, 0UL,
+					    "%lx: a flush pending from another table",
+					    ptw.addr);
+		table = ptw.addr & PMD_MASK;
+		if (ptw.level != PT_LVL_PTE) {
+			KUNIT_FAIL(test, "%lx: a level %u step, not a PTE run",
+				   ptw.addr, ptw.level);
+			continue;
+		}
+		KUNIT_EXPECT_TRUE(test, ptwt_step_locked(&ptw));
+		changed += pt_range_walk_uffd_wp(&ptw, ptw.addr, step_end);
+		steps++;
+		if (mode == PTW_MODIFY_NOFLUSH) {
+			KUNIT_EXPECT_EQ(test, ptw.flush_end, 0UL);
+			continue;
+		}
+		KUNIT_EXPECT_EQ(test, ptw.flush_start, table);
+		KUNIT_EXPECT_EQ(test, ptw.flush_end, step_end);
+	}
+	KUNIT_EXPECT_EQ(test, lockdep_depth(current), held);
+	KUNIT_EXPECT_NULL(test, ptw.ptl);
+	KUNIT_EXPECT_EQ(test, ptw.flush_end, 0UL);
+	tables = ptw.nr_pte_tables;
+	if (mode == PTW_MODIFY_NOFLUSH) {
+		flush_tlb_mm(mm);
+		dec_tlb_flush_pending(mm);
+	}
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, tables, n);
+	KUNIT_EXPECT_EQ(test, steps, 4 * n);
+	KUNIT_EXPECT_EQ(test, changed, 8 * n);
+}
+
+static void ptw_test_modify_tables(struct kunit *test)
+{
+	ptwt_modify_tables(test, PTW_MODIFY);
+	ptwt_modify_tables(test, PTW_MODIFY_NOFLUSH);
+}
+
+/*
+ * A modifier given part of a leaf above the PTE level (a misuse: the
+ * caller splits the leaf first) warns once, returns 0 and changes nothing:
+ * the PMD THP stays one young leaf.  Its own case, for its warning, which
+ * kunit_results.py expects only where the case runs: where a THP is had.
+ */
+static void ptw_test_modify_leaf_misuse(struct kunit *test)
+{
+	unsigned int changed = 0;
+	struct pt_range_walk ptw, step;
+	enum pt_range_type type;
+	struct mm_struct *mm;
+	unsigned long start;
+
+	if (!ptwt_pmd_thp(test, &start, &step))
+		kunit_skip(test, "no PMD THP (no THP here, or fragmented memory)");
+	KUNIT_ASSERT_TRUE(test, pmd_young(step.entry.pmd));
+	mm = current->mm;	/* the test's own, since ptwt_map() */
+	mmap_read_lock(mm);
+	/* Started inside the leaf: the step is the leaf's tail. */
+	type = pt_range_walk_start(&ptw, find_vma(mm, start), start + PAGE_SIZE,
+				   start + PMD_SIZE, PTW_WANT(PTW_FOLIO) | PTW_MODIFY);
+	if (type == PTW_FOLIO && ptw.level == PT_LVL_PMD)
+		changed = pt_range_walk_clear_young(&ptw, ptw.addr,
+						    pt_range_walk_end(&ptw));
+	else
+		KUNIT_FAIL(test, "%lx: type %d level %u, not a PMD leaf",
+			   start + PAGE_SIZE, type, ptw.level);
+	pt_range_walk_done(&ptw);
+	mmap_read_unlock(mm);
+	KUNIT_EXPECT_EQ(test, changed, 0U);
+	ptwt_first_step(start, start + PMD_SIZE, PTW_WANT(PTW_FOLIO), &step);
+	KUNIT_EXPECT_EQ(test, step.type, PTW_FOLIO);
+	KUNIT_EXPECT_EQ(test, step.level, (unsigned int)PT_LVL_PMD);
+	KUNIT_EXPECT_TRUE(test, pmd_young(step.entry.pmd));
+}
+
 static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_anon_4k),
 	KUNIT_CASE(ptw_test_zero_page),
@@ -1743,6 +2347,11 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_pause_split_thp),
 	KUNIT_CASE(ptw_test_pause_unmapped),
 	KUNIT_CASE(ptw_test_pause_contended),
+	KUNIT_CASE(ptw_test_modify_young),
+	KUNIT_CASE(ptw_test_modify_soft_dirty),
+	KUNIT_CASE(ptw_test_modify_uffd_wp),
+	KUNIT_CASE(ptw_test_modify_tables),
+	KUNIT_CASE(ptw_test_modify_leaf_misuse),
 	KUNIT_CASE(ptw_test_misuse),
 	{}
 };
