@@ -830,17 +830,17 @@ static bool ptw_uffd_wp_huge(struct pt_range_walk *ptw, pte_t *ptep,
 
 	if (is_hugetlb_entry_hwpoisoned(pte) || is_pte_marker(pte))
 		return false;
-	if (is_hugetlb_entry_migration(pte)) {
-		pte = pte_swp_mkuffd_wp(pte);
-	} else if (!huge_pte_none(pte)) {
+	if (!huge_pte_none(pte) && !is_hugetlb_entry_migration(pte)) {
 		old = huge_ptep_modify_prot_start(vma, addr, ptep);
 		huge_ptep_modify_prot_commit(vma, addr, ptep, old,
 					     huge_pte_mkuffd_wp(old));
 		ptw_flush_later(ptw, addr, addr + size);
 		return true;
-	} else {
-		pte = make_pte_marker(PTE_MARKER_UFFD_WP);
 	}
+	if (huge_pte_none(pte))
+		pte = make_pte_marker(PTE_MARKER_UFFD_WP);
+	else
+		pte = pte_swp_mkuffd_wp(pte);
 	set_huge_pte_at(ptw->mm, addr, ptep, pte, size);
 	return true;
 }
