@@ -1011,6 +1011,94 @@ static void case_pagemap_scan_wp(void)
 	e2e_dump(NULL);
 }
 
+static void outcome(const char *key, long ret);
+
+/*
+ * One PAGEMAP_SCAN call with PM_SCAN_WP_MATCHING over [off, off + len) of
+ * region R, at most MAX pages (0: no limit): print what it returned, how
+ * many ranges and where the walk ended, as facts STEP.ret, STEP.walk_end.
+ */
+static void scan_wp_once(const char *step, int fd, const struct e2e_region *r,
+			 size_t off, size_t len, uint64_t max)
+{
+	static struct page_region vec[64];
+	struct pm_scan_arg arg = {
+		.size = sizeof(arg),
+		.flags = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC,
+		.start = r->start + off,
+		.end = r->start + off + len,
+		.vec = (uintptr_t)vec,
+		.vec_len = 64,
+		.max_pages = max,
+		.category_mask = PAGE_IS_WRITTEN,
+		.return_mask = PAGE_IS_WRITTEN | PAGE_IS_HUGE | PAGE_IS_PRESENT,
+	};
+	long n = ioctl(fd, PAGEMAP_SCAN, &arg), i;
+	char key[96], cs[128];
+
+	snprintf(key, sizeof(key), "%s.%s.ret", r->label, step);
+	outcome(key, n);
+	for (i = 0; i < n; i++) {
+		e2e_catstr(cs, sizeof(cs), vec[i].categories);
+		printf("  %s +0x%07lx..+0x%07lx %s\n", step,
+		       (unsigned long)(vec[i].start - r->start),
+		       (unsigned long)(vec[i].end - r->start), cs);
+	}
+	snprintf(key, sizeof(key), "%s.%s.walk_end_pages", r->label, step);
+	e2e_fact(key, "%lu", (unsigned long)(arg.walk_end - r->start) / ps);
+}
+
+/*
+ * PAGEMAP_SCAN write-protecting PMD-mapped THPs: part of one (the walker
+ * splits it, and write-protects the PTEs asked for), the whole of another
+ * (its PMD, unsplit), and then at most a few pages (max_pages stops the
+ * walk early, and says where).  Writes after each round are reported by
+ * the next one.
+ */
+static void case_pagemap_scan_wp_thp(void)
+{
+	const uint64_t f = PM_SCAN_WP_MATCHING | PM_SCAN_CHECK_WPASYNC;
+	struct e2e_region *ra, *rb;
+	int fd, pm;
+	char *a, *b;
+
+	if (!thp_usable())
+		return;
+	fd = uffd_open(UFFD_FEATURE_WP_ASYNC | UFFD_FEATURE_WP_UNPOPULATED);
+	if (fd < 0)
+		return;
+	a = thp_region("wpthp_part", 2 * pmd);
+	b = thp_region("wpthp_whole", 2 * pmd);
+	if (!a || !b)
+		return;
+	ra = &e2e_cur.reg[e2e_cur.nreg - 2];
+	rb = &e2e_cur.reg[e2e_cur.nreg - 1];
+	a[0] = 1;
+	b[0] = 1;
+	if (uffd_wp(fd, a, 2 * pmd, 0) || uffd_wp(fd, b, 2 * pmd, 0))
+		return;
+	pm = e2e_track_fd(open("/proc/self/pagemap", O_RDONLY));
+	if (pm < 0) {
+		e2e_error("open pagemap");
+		return;
+	}
+	/* Four pages in the middle of a THP: split, four PTEs protected. */
+	scan_wp_once("part", pm, ra, 4 * ps, 4 * ps, 0);
+	/* All of the other: its PMD protected whole. */
+	scan_wp_once("whole", pm, rb, 0, pmd, 0);
+	a[5 * ps] = 2;
+	a[10 * ps] = 2;
+	b[3 * ps] = 2;
+	e2e_scan_print("after", pm, ra, 0, PAGE_IS_WRITTEN, 0, 0, PAGE_IS_WRITTEN);
+	e2e_scan_print("after", pm, rb, 0, PAGE_IS_WRITTEN, 0, 0, PAGE_IS_WRITTEN);
+	/* Protect three written pages at most: the walk stops, and says where. */
+	scan_wp_once("max3", pm, ra, 0, 2 * pmd, 3);
+	e2e_scan_print("left", pm, ra, 0, PAGE_IS_WRITTEN, 0, 0, PAGE_IS_WRITTEN);
+	e2e_scan_print("rest", pm, ra, f, PAGE_IS_WRITTEN, 0, 0, PAGE_IS_WRITTEN);
+	e2e_scan_print("rest", pm, rb, f, PAGE_IS_WRITTEN, 0, 0, PAGE_IS_WRITTEN);
+	e2e_dump(NULL);
+}
+
 /* ---- soft-dirty and referenced bits through clear_refs ---------------------- */
 
 static void case_soft_dirty(void)
@@ -1670,6 +1758,7 @@ static const struct {
 	{ "hugetlb_contpmd",		case_hugetlb_contpmd,		ARM64 },
 	{ "uffd_wp",			case_uffd_wp,			ALL },
 	{ "pagemap_scan_wp",		case_pagemap_scan_wp,		ALL },
+	{ "pagemap_scan_wp_thp",	case_pagemap_scan_wp_thp,	ALL },
 	{ "soft_dirty",			case_soft_dirty,		X86 },
 	{ "clear_refs_young",		case_clear_refs_young,		ALL },
 	{ "clear_refs_anon",		case_clear_refs_anon,		ALL },
