@@ -41,6 +41,8 @@ pt_walk_gone.update({"make_uffd_wp_pte", "make_uffd_wp_pmd"})
 # Called per PMD leaf by the loop, with the walk instead of the PMD: its
 # re-plumbing is done here.
 pt_walk_own.update({"pagemap_scan_thp_entry"})
+# The loop calls it under #ifdef CONFIG_HUGETLB_PAGE only.
+pt_walk_no_stub.update({"pagemap_scan_hugetlb_entry"})
 pt_walk_shapes.update({
     # What the loop does instead, the PTEs of a table one by one.
     "pagemap_scan_pmd_entry": {"exact": True, "calls": [
@@ -242,6 +244,11 @@ expression M;
  ...>
  }
 
+
+// Its stub: the loop calls it only with CONFIG_HUGETLB_PAGE.
+@depends on patch && ops@
+@@
+- #define pagemap_scan_hugetlb_entry NULL
 
 // The caller: walk_page_range() becomes a call of the loop.
 @site depends on patch && ops@

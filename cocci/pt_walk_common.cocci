@@ -21,6 +21,8 @@
 ///    the conversion;
 ///  - pt_walk_gone (optional): functions it deletes besides the callbacks;
 ///  - pt_walk_own (optional): per-entry functions it re-plumbs itself;
+///  - pt_walk_no_stub (optional): callbacks whose "#define cb NULL" stub it
+///    deletes, its loop calling them only where they are defined;
 /// and, after this file's rules, rewrites the walk_page_*() calls, adds the
 /// loop over pt_range_walk that calls what stays, and ends with the checks
 /// of pt_walk_check() (rules post, gone, left; see pagemap.cocci).
@@ -95,6 +97,7 @@ pt_walk_shapes = {}
 pt_walk_post = {}
 pt_walk_gone = set()
 pt_walk_own = set()
+pt_walk_no_stub = set()
 # One line per file that could not be converted, for the finalize rule
 # (merged across the processes of --jobs).
 pt_walk_errors = []
@@ -587,10 +590,13 @@ parameter list[n] ps;
 + T *P
  ) {...}
 
-// "#define cb NULL" stubs of callbacks that are called directly now.
+// "#define cb NULL" stubs of callbacks that are called directly now; the
+// including script deletes those its loop never calls (pt_walk_no_stub).
 @stub_def depends on patch@
 identifier fn;
-position p_fn : script:python (fn) { fn in pt_walk_entries };
+position p_fn : script:python (fn) {
+	fn in pt_walk_entries and fn not in pt_walk_no_stub
+};
 type RT;
 parameter list ps;
 @@

@@ -253,6 +253,14 @@ SHAPES = [
     ("pagemap", "pagemap", "pagemap_pmd_range",
      "pme = pte_to_pagemap_entry(pm, vma, addr, ptep_get(pte));",
      "pme = pte_to_pagemap_entry(pm, vma, addr, ptep_get_lockless(pte));"),
+    # The soft-dirty mechanism moves into pt_range_walk: not if it differs.
+    ("clear_refs", "clear_refs", "clear_soft_dirty",
+     "ptent = pte_clear_soft_dirty(ptent);",
+     "ptent = pte_mkclean(pte_clear_soft_dirty(ptent));"),
+    # The walk flushes per table: not if the walker flushed otherwise.
+    ("pagemap_scan", "pagemap_scan", "pagemap_scan_pmd_entry",
+     "flush_tlb_range(vma, start, addr);",
+     "flush_tlb_mm(vma->vm_mm);"),
 ]
 
 
