@@ -20,7 +20,7 @@
 
 const char *const mut_name[NR_MUT] = {
 	"mmap", "madvise", "fork_cow", "hugetlb_2m", "hugetlb_1g",
-	"thp_split", "migrate", "shmem",
+	"thp_split", "migrate", "shmem", "uffd_wp",
 };
 
 static pthread_mutex_t g_merr_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -1062,9 +1062,97 @@ next:
 	return NULL;
 }
 
+/*
+ * (h) asynchronous uffd-wp, for the pagemap_scan_wp reader to
+ * write-protect: a THP-able region registered for it, written at random
+ * pages (each write to a protected page faults, and the kernel lifts the
+ * protection), its content checked, then unmapped.  The userfaultfd ABI,
+ * as include/uapi/linux/userfaultfd.h has it.
+ */
+#define PTW_UFFD_API			0xAAULL
+#define PTW_UFFD_USER_MODE_ONLY		1
+#define PTW_UFFD_FEATURE_WP_UNPOPULATED	(1ULL << 13)
+#define PTW_UFFD_FEATURE_WP_ASYNC	(1ULL << 15)
+#define PTW_UFFDIO_REGISTER_MODE_WP	(1ULL << 1)
+struct ptw_uffdio_api { uint64_t api, features, ioctls; };
+struct ptw_uffdio_register { uint64_t start, len, mode, ioctls; };
+#define PTW_UFFDIO_API		_IOWR(0xAA, 0x3F, struct ptw_uffdio_api)
+#define PTW_UFFDIO_REGISTER	_IOWR(0xAA, 0x00, struct ptw_uffdio_register)
+
+/* A userfaultfd for asynchronous uffd-wp, or -1 with errno set. */
+static int uffd_wp_async(void)
+{
+	struct ptw_uffdio_api api = {
+		.api = PTW_UFFD_API,
+		.features = PTW_UFFD_FEATURE_WP_ASYNC | PTW_UFFD_FEATURE_WP_UNPOPULATED,
+	};
+	int fd = syscall(SYS_userfaultfd, O_CLOEXEC | O_NONBLOCK | PTW_UFFD_USER_MODE_ONLY);
+	int e;
+
+	if (fd < 0)
+		return -1;
+	if (ioctl(fd, PTW_UFFDIO_API, &api)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+static void *mut_uffd_wp(void *arg)
+{
+	const int id = M_UFFD_WP;
+	uint64_t rng = seed_of(id);
+	size_t len = g_unit, np = len / g_ps;
+
+	(void)arg;
+	while (!mstop()) {
+		uint64_t seed = rnd64(&rng);
+		char *p = map_aligned(len, g_unit, PROT_READ | PROT_WRITE, 0);
+		struct ptw_uffdio_register reg = { 0 };
+		int fd, i;
+
+		if (!p) {
+			mfail(id, "mmap(%zu): %s", len, strerror(errno));
+			msleep(100);
+			goto next;
+		}
+		if (rnd(&rng, 2))
+			do_madvise(id, p, len, MADV_HUGEPAGE);
+		fill(p, len / 2, seed, 0);
+		fd = uffd_wp_async();
+		if (fd < 0) {
+			mfail(id, "userfaultfd: %s", strerror(errno));
+			munmap(p, len);
+			msleep(100);
+			goto next;
+		}
+		reg.start = (uintptr_t)p;
+		reg.len = len;
+		reg.mode = PTW_UFFDIO_REGISTER_MODE_WP;
+		if (ioctl(fd, PTW_UFFDIO_REGISTER, &reg))
+			mfail(id, "UFFDIO_REGISTER: %s", strerror(errno));
+		for (i = 0; i < 64 && !mstop(); i++) {
+			size_t pg = rnd(&rng, np);
+
+			fill(p + pg * g_ps, g_ps, seed, pg);
+			if (!(i & 7))
+				msleep(5);
+		}
+		mverify(id, "uffd-wp region", p, len, seed, 0, V_PAT_OR_ZERO);
+		close(fd);
+		munmap(p, len);
+next:
+		__atomic_fetch_add(&sh->m[id].iters, 1, __ATOMIC_RELAXED);
+		mbeat(id);
+	}
+	return NULL;
+}
+
 static void *(*const mut_fn[NR_MUT])(void *) = {
 	mut_mmap, mut_madvise, mut_fork_cow, mut_hugetlb_2m, mut_hugetlb_1g,
-	mut_thp_split, mut_migrate, mut_shmem,
+	mut_thp_split, mut_migrate, mut_shmem, mut_uffd_wp,
 };
 
 /* Decide, before starting, which mutators can run here */
@@ -1079,6 +1167,13 @@ static void mutators_availability(void)
 		munavailable(M_HUGETLB_1G, why);
 	if (!g_thp_present)
 		munavailable(M_THP_SPLIT, "no THP (/sys/kernel/mm/transparent_hugepage)");
+	i = uffd_wp_async();
+	if (i < 0) {
+		snprintf(why, sizeof(why), "no asynchronous uffd-wp: %s", strerror(errno));
+		munavailable(M_UFFD_WP, why);
+	} else {
+		close(i);
+	}
 	if (access("/sys/devices/system/node/node1", F_OK)) {
 		munavailable(M_MIGRATE, "no NUMA node1");
 	} else if (!sysfs_str("/sys/devices/system/node/has_memory", b,

@@ -68,6 +68,9 @@ struct pm_scan_arg {
 #define PAGE_IS_HUGE		(1 << 6)
 #define PAGE_IS_SOFT_DIRTY	(1 << 7)
 #endif
+#ifndef PM_SCAN_WP_MATCHING
+#define PM_SCAN_WP_MATCHING	(1 << 0)
+#endif
 _Static_assert(sizeof(struct pm_scan_arg) == 96, "pm_scan_arg layout");
 _Static_assert(sizeof(struct page_region) == 24, "page_region layout");
 _Static_assert(PAGEMAP_SCAN == 0xc0606610, "PAGEMAP_SCAN number");
@@ -130,7 +133,7 @@ _Static_assert(PAGEMAP_SCAN == 0xc0606610, "PAGEMAP_SCAN number");
 
 enum {
 	M_MMAP, M_MADVISE, M_FORK_COW, M_HUGETLB_2M, M_HUGETLB_1G,
-	M_THP_SPLIT, M_MIGRATE, M_SHMEM, NR_MUT
+	M_THP_SPLIT, M_MIGRATE, M_SHMEM, M_UFFD_WP, NR_MUT
 };
 
 extern const char *const mut_name[NR_MUT];
@@ -180,7 +183,7 @@ int slurp(const char *path, struct buf *b, size_t chunk);
 
 enum {
 	R_SMAPS, R_ROLLUP, R_NUMA, R_PAGEMAP, R_PAGEMAP_RANDOM,
-	R_PAGEMAP_SCAN, NR_RD
+	R_PAGEMAP_SCAN, R_PAGEMAP_SCAN_WP, R_CLEAR_REFS, NR_RD
 };
 
 struct reader {

@@ -1204,7 +1204,7 @@ static void *reader_pagemap_random(void *arg)
 static int scan_one(struct reader *r, int fd, struct page_region *vec,
 		    uint64_t start, uint64_t end, uint64_t vec_len,
 		    uint64_t max_pages, uint64_t mask, uint64_t anyof,
-		    uint64_t inverted)
+		    uint64_t inverted, uint64_t flags)
 {
 	struct pm_scan_arg a;
 	uint64_t aend = (end + g_ps - 1) & ~(uint64_t)(g_ps - 1);
@@ -1214,6 +1214,7 @@ static int scan_one(struct reader *r, int fd, struct page_region *vec,
 
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
+	a.flags = flags;
 	a.start = start;
 	a.end = end;
 	a.vec = (uintptr_t)vec;
@@ -1376,10 +1377,10 @@ static void *reader_pagemap_scan(void *arg)
 			continue;
 		/* the whole user address space, small and large buffers */
 		ret = scan_one(r, fd, vec, 0, g_task_size, SCAN_VEC_MAX, 0, 0,
-			       0, 0);
+			       0, 0, 0);
 		if (ret >= 0)
 			ret = scan_one(r, fd, vec, 0, g_task_size,
-				       1 + rnd(&r->rng, 8), 0, 0, 0, 0);
+				       1 + rnd(&r->rng, 8), 0, 0, 0, 0, 0);
 		for (i = 0; i < 16 && ret >= 0 && !readers_stop(); i++) {
 			uint64_t start, end, len, mask = 0, anyof = 0, inv = 0;
 			uint64_t max_pages = 0;
@@ -1422,7 +1423,7 @@ static void *reader_pagemap_scan(void *arg)
 				max_pages = 1 + rnd(&r->rng, 1024);
 			ret = scan_one(r, fd, vec, start, end,
 				       vec_lens[rnd(&r->rng, ARRAY_SIZE(vec_lens))],
-				       max_pages, mask, anyof, inv);
+				       max_pages, mask, anyof, inv, 0);
 			rbeat(r);
 		}
 		if (ret >= 0 && !rnd(&r->rng, 4))
@@ -1440,18 +1441,123 @@ static void *reader_pagemap_scan(void *arg)
 	return NULL;
 }
 
+/*
+ * PAGEMAP_SCAN write-protecting what was written (PM_SCAN_WP_MATCHING): the
+ * VMAs the target registered for asynchronous uffd-wp (mutator uffd_wp)
+ * are walked in write mode, the others skipped.  The whole address space
+ * and random ranges, with random buffers and max_pages, and now and then
+ * with no buffer at all (the walker's write-protect-only path).
+ */
+static void *reader_pagemap_scan_wp(void *arg)
+{
+	static const uint64_t vec_lens[] = { 1, 2, 7, 64, SCAN_VEC_MAX };
+	const uint64_t f = PM_SCAN_WP_MATCHING;
+	struct reader *r = arg;
+	struct page_region *vec = calloc(SCAN_VEC_MAX, sizeof(*vec));
+	struct range *rg = NULL;
+	size_t cap = 0;
+	struct buf mb = { 0 };
+	int fd, n, i, ret = 1;
+
+	if (!vec)
+		abort();
+	while (!readers_stop()) {
+		n = pagemap_round(r, &mb, &rg, &cap, &fd);
+		if (n == -1)
+			break;
+		if (n == -2)
+			continue;
+		ret = scan_one(r, fd, vec, 0, g_task_size, SCAN_VEC_MAX, 0,
+			       PAGE_IS_WRITTEN, 0, 0, f);
+		for (i = 0; i < 8 && ret >= 0 && !readers_stop(); i++) {
+			struct range *x = n > 0 ? &rg[rnd(&r->rng, n)] : NULL;
+			uint64_t start = 0, end = g_task_size;
+
+			if (x) {
+				start = x->start + (rnd(&r->rng,
+					(x->end - x->start) >> g_pshift) << g_pshift);
+				end = start + ((1 + rnd(&r->rng, 1024)) << g_pshift);
+				if (end > g_task_size)
+					end = g_task_size;
+			}
+			ret = scan_one(r, fd, vec, start, end,
+				       vec_lens[rnd(&r->rng, ARRAY_SIZE(vec_lens))],
+				       rnd(&r->rng, 2) ? 1 + rnd(&r->rng, 512) : 0,
+				       PAGE_IS_WRITTEN, 0, 0, f);
+			rbeat(r);
+		}
+		if (ret >= 0 && !rnd(&r->rng, 4)) {
+			struct pm_scan_arg a = {
+				.size = sizeof(a), .flags = f,
+				.start = 0, .end = g_task_size,
+				.category_mask = PAGE_IS_WRITTEN,
+				.return_mask = PAGE_IS_WRITTEN,
+			};
+			long got = ioctl(fd, PAGEMAP_SCAN, &a);
+
+			if (got != 0 && !target_gone())
+				rfail(r, NULL, 0, "PAGEMAP_SCAN write-protect only returned %ld (%s)",
+				      got, got < 0 ? strerror(errno) : "ranges with no buffer");
+		}
+		close(fd);
+		if (ret < 0)
+			break;
+		__atomic_fetch_add(&r->iters, 1, __ATOMIC_RELAXED);
+		rbeat(r);
+	}
+	free(vec);
+	free(rg);
+	free(mb.p);
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * clear_refs: every mode that walks (1-4: young bits of all, anonymous or
+ * file-backed mappings, soft-dirty bits), a write every 20 ms or so, with
+ * the target's mmap lock held for writing each time.
+ */
+static void *reader_clear_refs(void *arg)
+{
+	struct reader *r = arg;
+	char mode[2] = { 0 };
+	int fd;
+
+	while (!readers_stop()) {
+		fd = open(r->path, O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			if (target_gone())
+				break;
+			rfail(r, NULL, 0, "open %s: %s", r->path, strerror(errno));
+			msleep(100);
+			continue;
+		}
+		mode[0] = '1' + rnd(&r->rng, 4);
+		if (write(fd, mode, 1) != 1 && !target_gone())
+			rfail(r, NULL, 0, "write %s to %s: %s", mode, r->path,
+			      strerror(errno));
+		close(fd);
+		__atomic_fetch_add(&r->iters, 1, __ATOMIC_RELAXED);
+		rbeat(r);
+		msleep(20);
+	}
+	__atomic_store_n(&r->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
 /* The readers main() starts: name, thread function, /proc/<pid> file */
 const char *const rd_name[NR_RD] = {
 	"smaps", "smaps_rollup", "numa_maps", "pagemap", "pagemap_random",
-	"pagemap_scan",
+	"pagemap_scan", "pagemap_scan_wp", "clear_refs",
 };
 
 void *(*const rd_fn[NR_RD])(void *arg) = {
 	reader_smaps, reader_smaps, reader_numa, reader_pagemap,
-	reader_pagemap_random, reader_pagemap_scan,
+	reader_pagemap_random, reader_pagemap_scan, reader_pagemap_scan_wp,
+	reader_clear_refs,
 };
 
 const char *const rd_file[NR_RD] = {
 	"smaps", "smaps_rollup", "numa_maps", "pagemap", "pagemap",
-	"pagemap",
+	"pagemap", "pagemap", "clear_refs",
 };
