@@ -2319,6 +2319,65 @@ static void ptw_test_modify_leaf_misuse(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, pmd_young(step.entry.pmd));
 }
 
+#ifdef CONFIG_HUGETLB_PAGE
+/*
+ * PTW_LOCK_I_MMAP: in a hugetlb VMA the walk holds the file's i_mmap_rwsem
+ * with the lock of each leaf, as PAGEMAP_SCAN write-protects under it, and
+ * neither in a hole nor after the walk; a hugetlb leaf is write-protected
+ * for userfaultfd whole.
+ */
+static void ptw_test_lock_i_mmap(struct kunit *test)
+{
+	const unsigned int flags = PTW_WANT_ALL | PTW_MODIFY | PTW_LOCK_I_MMAP;
+	struct hstate *h = size_to_hstate(PMD_SIZE);
+	unsigned int leaves = 0, holes = 0;
+	struct address_space *mapping;
+	struct vm_area_struct *vma;
+	struct pt_range_walk ptw;
+	struct file *file;
+	unsigned long addr;
+	pte_t pte;
+
+	if (!h || !h->free_huge_pages)
+		kunit_skip(test, "no free PMD-size hugetlb page");
+	file = hugetlb_file_setup(HUGETLB_ANON_FILE, 2 * PMD_SIZE, VM_NORESERVE,
+				  HUGETLB_ANONHUGE_INODE, huge_page_shift(h));
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	addr = ptwt_map(test, file, 2 * PMD_SIZE, MAP_SHARED | MAP_NORESERVE);
+	fput(file);
+	ptwt_touch(test, addr);
+
+	mmap_read_lock(current->mm);
+	vma = vma_lookup(current->mm, addr);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	mapping = vma->vm_file->f_mapping;
+	for_each_pt_range(&ptw, vma, addr, addr + 2 * PMD_SIZE, flags) {
+		if (ptw.type == PTW_NONE) {
+			holes++;
+			KUNIT_EXPECT_FALSE(test, rwsem_is_locked(&mapping->i_mmap_rwsem));
+			continue;
+		}
+		leaves++;
+		KUNIT_EXPECT_TRUE(test, rwsem_is_locked(&mapping->i_mmap_rwsem));
+		KUNIT_EXPECT_EQ(test, pt_range_walk_uffd_wp(&ptw, ptw.addr,
+							   pt_range_walk_end(&ptw)),
+				PMD_SIZE >> PAGE_SHIFT);
+		pte = huge_ptep_get(current->mm, ptw.addr, ptw.leaf.ptr);
+		if (IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP))
+			KUNIT_EXPECT_TRUE(test, huge_pte_uffd_wp(pte));
+	}
+	KUNIT_EXPECT_FALSE(test, rwsem_is_locked(&mapping->i_mmap_rwsem));
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, leaves, 1U);
+	KUNIT_EXPECT_EQ(test, holes, 1U);
+}
+#else
+static void ptw_test_lock_i_mmap(struct kunit *test)
+{
+	kunit_skip(test, "no CONFIG_HUGETLB_PAGE");
+}
+#endif
+
 static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_anon_4k),
 	KUNIT_CASE(ptw_test_zero_page),
@@ -2352,6 +2411,7 @@ static struct kunit_case pt_range_walk_test_cases[] = {
 	KUNIT_CASE(ptw_test_modify_uffd_wp),
 	KUNIT_CASE(ptw_test_modify_tables),
 	KUNIT_CASE(ptw_test_modify_leaf_misuse),
+	KUNIT_CASE(ptw_test_lock_i_mmap),
 	KUNIT_CASE(ptw_test_misuse),
 	{}
 };
