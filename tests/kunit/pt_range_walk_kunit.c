@@ -2330,7 +2330,7 @@ static void ptw_test_lock_i_mmap(struct kunit *test)
 {
 	const unsigned int flags = PTW_WANT_ALL | PTW_MODIFY | PTW_LOCK_I_MMAP;
 	struct hstate *h = size_to_hstate(PMD_SIZE);
-	unsigned int leaves = 0, holes = 0;
+	unsigned int leaves = 0, holes = 0, changed;
 	struct address_space *mapping;
 	struct vm_area_struct *vma;
 	struct pt_range_walk ptw;
@@ -2359,9 +2359,8 @@ static void ptw_test_lock_i_mmap(struct kunit *test)
 		}
 		leaves++;
 		KUNIT_EXPECT_TRUE(test, rwsem_is_locked(&mapping->i_mmap_rwsem));
-		KUNIT_EXPECT_EQ(test, pt_range_walk_uffd_wp(&ptw, ptw.addr,
-							   pt_range_walk_end(&ptw)),
-				PMD_SIZE >> PAGE_SHIFT);
+		changed = pt_range_walk_uffd_wp(&ptw, ptw.addr, pt_range_walk_end(&ptw));
+		KUNIT_EXPECT_EQ(test, changed, PMD_SIZE >> PAGE_SHIFT);
 		pte = huge_ptep_get(current->mm, ptw.addr, ptw.leaf.ptr);
 		if (IS_ENABLED(CONFIG_HAVE_ARCH_USERFAULTFD_WP))
 			KUNIT_EXPECT_TRUE(test, huge_pte_uffd_wp(pte));
