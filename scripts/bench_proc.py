@@ -21,7 +21,7 @@ import re
 import statistics
 import sys
 
-FILES = ["smaps", "smaps_rollup", "numa_maps", "pagemap"]
+FILES = ["smaps", "smaps_rollup", "numa_maps", "pagemap", "pagemap_scan"]
 CASES = ["4k", "sparse", "mthp64k", "thp", "hugetlb2m", "swap"]
 VNAME = {"stock": "stock", "patched": "converted"}
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # bench_proc.sh ARCH: time /proc/self/{smaps,smaps_rollup,numa_maps,pagemap}
+# and the PAGEMAP_SCAN ioctl
 # on the stock and the converted kernel (tests/bench/proc_bench.c, one large
 # mapping per case: 4k, sparse, mthp64k, thp, hugetlb2m, swap).
 #

@@ -19,7 +19,7 @@ import sys
 
 ARCHES = ["x86_64", "arm64"]
 CASES = ["4k", "sparse", "mthp64k", "thp", "hugetlb2m", "swap"]
-FILES = ["smaps", "smaps_rollup", "numa_maps", "pagemap"]
+FILES = ["smaps", "smaps_rollup", "numa_maps", "pagemap", "pagemap_scan"]
 WALKERS = ["bare", "pmd_entry", "pte_entry", "pt_range_walk"]
 KERNEL_HDR = ["arch", "case", "work", "walker", "ns_median", "ns_min",
               "ratio_vs_bare", "ratio_vs_pmd_entry"]

@@ -10,8 +10,9 @@
  * a skip line with the reason), forks a child that keeps a copy of the
  * mapping (shared pages) for the duration of the case, and times reading
  * /proc/self/smaps, smaps_rollup, numa_maps and the mapping's range of
- * /proc/self/pagemap: PROC_BENCH_REPS samples each (default 7), after an
- * untimed pass over all four.  A sample is one open-read-close, or as many
+ * /proc/self/pagemap, and the PAGEMAP_SCAN ioctl over the mapping (every
+ * category returned, as pagemap_scan): PROC_BENCH_REPS samples each
+ * (default 7), after an untimed pass over all five.  A sample is one open-read-close, or as many
  * as fill PROC_BENCH_MIN_MS when the clock is coarse (see now_ms()).
  *
  *   4k         order-0 anon, every page (MADV_NOHUGEPAGE, every mTHP size off)
@@ -57,6 +58,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
 #include <sys/types.h>
@@ -91,7 +93,7 @@ static const char *const all_cases[] = {
 	"4k", "sparse", "mthp64k", "thp", "hugetlb2m", "swap",
 };
 static const char *const files[] = {
-	"smaps", "smaps_rollup", "numa_maps", "pagemap",
+	"smaps", "smaps_rollup", "numa_maps", "pagemap", "pagemap_scan",
 };
 #define NFILES (sizeof(files) / sizeof(files[0]))
 
@@ -298,6 +300,57 @@ static long read_pagemap(void)
 		n += r;
 	close(fd);
 	return r < 0 ? -1 : (long)n;
+}
+
+/* The PAGEMAP_SCAN ABI, as include/uapi/linux/fs.h has it. */
+struct bench_page_region {
+	uint64_t start, end, categories;
+};
+
+struct bench_pm_scan_arg {
+	uint64_t size, flags, start, end, walk_end, vec, vec_len, max_pages;
+	uint64_t category_inverted, category_mask, category_anyof_mask;
+	uint64_t return_mask;
+};
+
+#define BENCH_PAGEMAP_SCAN	_IOWR('f', 16, struct bench_pm_scan_arg)
+
+/*
+ * read_scan: the PAGEMAP_SCAN ioctl over the mapping, every category
+ * returned, no filter: its regions into txt, resumed at walk_end while the
+ * ioctl stops early; bytes of regions, or -1.
+ */
+static long read_scan(void)
+{
+	struct bench_page_region *vec = (struct bench_page_region *)txt;
+	const size_t cap = sizeof(txt) / sizeof(*vec);
+	uint64_t start = BENCH_ADDR, end = BENCH_ADDR + size;
+	size_t n = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	while (start < end && n < cap) {
+		struct bench_pm_scan_arg a = {
+			.size = sizeof(a), .start = start, .end = end,
+			.vec = (uintptr_t)(vec + n), .vec_len = cap - n,
+			.return_mask = 0xff,
+		};
+		long r = ioctl(fd, BENCH_PAGEMAP_SCAN, &a);
+
+		if (r < 0) {
+			close(fd);
+			return -1;
+		}
+		n += r;
+		start = a.walk_end;
+	}
+	close(fd);
+	if (start < end) {
+		errno = EFBIG;
+		return -1;
+	}
+	return n * sizeof(*vec);
 }
 
 static int sysfs_read(const char *path, char *buf, size_t cap)
@@ -599,6 +652,8 @@ static long read_raw(const char *file)
 
 	if (!strcmp(file, "pagemap"))
 		return read_pagemap();
+	if (!strcmp(file, "pagemap_scan"))
+		return read_scan();
 	snprintf(path, sizeof(path), "/proc/self/%s", file);
 	return read_file(path, txt, sizeof(txt));
 }
@@ -618,6 +673,8 @@ static uint64_t checksum(const char *file, long n)
 		}
 		return h;
 	}
+	if (!strcmp(file, "pagemap_scan"))
+		return fnv(h, txt, n);
 	return strcmp(file, "numa_maps") ? fnv_smaps(txt, n) : fnv_numa(txt, n);
 }
 
@@ -677,7 +734,7 @@ static double sample(const char *file, struct result *r)
 		k++;
 		if ((n != r->bytes || checksum(file, n) != r->ck) && !r->unstable) {
 			r->unstable = 1;
-			if (strcmp(file, "pagemap") && n >= 0)
+			if (strncmp(file, "pagemap", 7) && n >= 0)
 				first_diff(r, txt_ref, r->bytes, txt, n);
 		}
 	} while (now_ms() - start < min_ms);
