@@ -74,13 +74,15 @@ bench_geom() {
 		die "BENCH_GEOM=$geom is not a geometry of $2; fix: BENCH_GEOM=$2-bench, or $2 for the test kernels"
 }
 
-# need_kernels GEOM: the stock and the patched kernel of GEOM are built
-# (after arch_setup GEOM), or die saying how to build them.
+# need_kernels GEOM: build the stock and the patched kernel of GEOM (after
+# arch_setup GEOM), incrementally: a benchmark run alone must not time a
+# kernel left from an older series (seconds when nothing changed); or die
+# with the build's log.
 need_kernels() {
 	local v
 	for v in stock patched; do
-		[ -f "$KOBJ/$1-$v/$KIMAGE" ] ||
-			die "no $v kernel at $KOBJ/$1-$v/$KIMAGE; fix: scripts/build.sh $1 stock && scripts/build.sh $1 patched"
+		"$TOP/scripts/build.sh" "$1" "$v" >&2 ||
+			die "the $v kernel of $1 does not build; fix: see out/logs/build-$1-$v.log"
 	done
 }
 
